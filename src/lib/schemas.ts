@@ -1,0 +1,119 @@
+/**
+ * Parsers for the kit's input conventions. Each takes the raw string the runner passes
+ * (default applied) and returns a typed value, or fails with a message that says what
+ * was expected. readInputs() adds the input's name.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+type Parser<T> = z.ZodType<T, string>;
+
+function parser<T>(fn: (raw: string) => T | string | Fail): Parser<T> {
+  return z.string().transform((raw, ctx) => {
+    const value = fn(raw);
+    if (value instanceof Fail) {
+      ctx.addIssue({ code: 'custom', message: value.message });
+      return z.NEVER;
+    }
+    return value as T;
+  });
+}
+
+/** Returned by a parser function to reject the value with a message. */
+export class Fail {
+  constructor(readonly message: string) {}
+}
+
+export const text = (): Parser<string> => z.string();
+
+/** '' → undefined, anything else through the given parser. */
+export function optional<T>(inner: Parser<T>): Parser<T | undefined> {
+  return z.string().transform((raw, ctx) => {
+    if (raw === '') return undefined;
+    const result = inner.safeParse(raw);
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+      return z.NEVER;
+    }
+    return result.data;
+  });
+}
+
+export const bool = (): Parser<boolean> =>
+  parser((raw) => {
+    const value = raw.toLowerCase();
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    return new Fail(`"${raw}" is not a boolean; expected true or false`);
+  });
+
+export const duration = (): Parser<number> =>
+  parser((raw) => {
+    const ms = parseDuration(raw);
+    if (ms === undefined) return new Fail(`"${raw}" is not a duration; expected e.g. 90s, 5m, 1h or plain seconds`);
+    return ms;
+  });
+
+export function integer(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Parser<number> {
+  return parser((raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) return new Fail(`"${raw}" is not a whole number`);
+    const n = Number(raw);
+    if (n < min || n > max) return new Fail(`${n} is out of range; expected ${min} to ${max}`);
+    return n;
+  });
+}
+
+export function decimal(min = -Infinity, max = Infinity): Parser<number> {
+  return parser((raw) => {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(n)) return new Fail(`"${raw}" is not a number`);
+    if (n < min || n > max) return new Fail(`${n} is out of range; expected ${min} to ${max}`);
+    return n;
+  });
+}
+
+export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
+  return parser((raw) =>
+    (values as readonly string[]).includes(raw) ? (raw as T) : new Fail(`"${raw}" is not one of ${values.join(', ')}`),
+  );
+}
+
+/** An absolute http(s) URL. Never echoes the value (it may carry credentials). */
+export const httpUrl = (): Parser<URL> =>
+  parser((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return new Fail('not a valid absolute URL; expected e.g. https://app.example.com');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return new Fail(`the scheme ${url.protocol} is not supported; expected http:// or https://`);
+    return url;
+  });
+
+/** One item per line; blank lines and lines starting with # are ignored. */
+export const lines = (): Parser<string[]> =>
+  parser((raw) =>
+    raw
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#')),
+  );
+
+/** Lines of `Name: value` (headers); a line without the separator fails, naming its number. */
+export function nameValueLines(separator: ':' | '='): Parser<Array<{ name: string; value: string }>> {
+  return parser((raw) => {
+    const items: Array<{ name: string; value: string }> = [];
+    const all = raw.split(/\r?\n/);
+    for (let i = 0; i < all.length; i++) {
+      const line = (all[i] as string).trim();
+      if (line === '' || line.startsWith('#')) continue;
+      const at = line.indexOf(separator);
+      if (at <= 0)
+        return new Fail(`line ${i + 1} has no "${separator}"; expected one "Name${separator} value" per line`);
+      items.push({ name: line.slice(0, at).trim(), value: line.slice(at + 1).trim() });
+    }
+    return items;
+  });
+}
