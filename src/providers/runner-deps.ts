@@ -1,0 +1,39 @@
+/** The real world a provider talks to inside a runner: child processes, fetch, the CLI installer. */
+import { runCommand } from '../lib/exec.js';
+import { sleep } from '../lib/retry.js';
+import { type CliTool, type InstalledCli, installCli, runnerInstallDeps } from './cli.js';
+import type { ProviderDeps } from './provider.js';
+
+export interface RunnerDeps extends ProviderDeps {
+  /** The CLI as installed, once cli() has been called. */
+  installed(): InstalledCli | undefined;
+}
+
+export function runnerDeps(
+  tool: CliTool | undefined,
+  cliVersion: string | undefined,
+  log: (line: string) => void,
+): RunnerDeps {
+  let pending: Promise<InstalledCli> | undefined;
+  let installed: InstalledCli | undefined;
+  // The CLI inherits the runner's environment, but not the action's own inputs (the token among them).
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('INPUT_') && !key.startsWith('STATE_')) env[key] = value;
+  return {
+    cli: () => {
+      if (!tool) return Promise.reject(new Error('this provider drives no CLI'));
+      pending ??= installCli(tool, cliVersion, runnerInstallDeps(log)).then((cli) => {
+        installed = cli;
+        return cli;
+      });
+      return pending;
+    },
+    installed: () => installed,
+    run: runCommand,
+    fetch: (input, init) => fetch(input, init),
+    env,
+    log,
+    sleep,
+  };
+}
