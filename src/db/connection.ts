@@ -1,0 +1,121 @@
+/**
+ * A PostgreSQL connection URL, parsed once. The password never travels in argv (other
+ * processes on the machine can read argv): child tools get a URL without it and
+ * PGPASSWORD in their environment.
+ */
+import pg from 'pg';
+import { Fail } from '../lib/schemas.js';
+import { KitError } from '../lib/errors.js';
+import { z } from 'zod';
+
+export interface DatabaseUrl {
+  /** The URL as given (secret). */
+  url: string;
+  /** host:port/database — safe to log. */
+  label: string;
+  database: string;
+  user: string;
+  host: string;
+  port: number;
+  /** The URL without its password, for a child's argv. */
+  urlWithoutPassword: string;
+  password: string;
+}
+
+export function parseDatabaseUrl(raw: string): DatabaseUrl | Fail {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return new Fail('not a valid URL; expected postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return new Fail(
+      `the scheme ${url.protocol} is not PostgreSQL; expected postgres://user:password@host:5432/database`,
+    );
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!url.hostname) return new Fail('the URL has no host; expected postgres://user:password@host:5432/database');
+  if (!database) return new Fail('the URL names no database; expected postgres://user:password@host:5432/database');
+  const password = decodeURIComponent(url.password);
+  const bare = new URL(url.toString());
+  bare.password = '';
+  const port = Number(url.port || 5432);
+  return {
+    url: raw,
+    label: `${url.hostname}:${port}/${database}`,
+    database,
+    user: decodeURIComponent(url.username) || 'postgres',
+    host: url.hostname,
+    port,
+    urlWithoutPassword: bare.toString(),
+    password,
+  };
+}
+
+/** Input parser: a postgres:// URL (never echoed: it carries the password). */
+export const databaseUrl = (): z.ZodType<DatabaseUrl, string> =>
+  z.string().transform((raw, ctx) => {
+    const result = parseDatabaseUrl(raw);
+    if (result instanceof Fail) {
+      ctx.addIssue({ code: 'custom', message: result.message });
+      return z.NEVER;
+    }
+    return result;
+  });
+
+/** Environment for a child program (pg_dump, psql, a migration tool). */
+export function childEnv(db: DatabaseUrl, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  if (db.password) env.PGPASSWORD = db.password;
+  else delete env.PGPASSWORD;
+  return env;
+}
+
+/**
+ * Connects with pg, turning connection failures into messages the user can act on
+ * (pg's own messages name the user and host, never the password).
+ */
+export async function connect(db: DatabaseUrl, options: { timeoutMs?: number; applicationName?: string } = {}) {
+  const client = new pg.Client({
+    connectionString: db.url,
+    connectionTimeoutMillis: options.timeoutMs ?? 15_000,
+    application_name: options.applicationName ?? 'deploy-kit',
+  });
+  // An idle client whose server goes away emits 'error'; without a listener it crashes the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new KitError(connectionProblem(db, error));
+  }
+  return client;
+}
+
+export function connectionProblem(db: DatabaseUrl, error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const why = scrub(e.message ?? String(error), db);
+  if (e.code === '28P01' || e.code === '28000')
+    return `Could not log in to ${db.label} as "${db.user}": ${why}. Check the password in the database URL secret.`;
+  if (e.code === '3D000') return `The database at ${db.label} does not exist: ${why}.`;
+  if (e.code === 'ECONNREFUSED')
+    return `Could not connect to ${db.label}: connection refused. Is the server running, and reachable from the runner?`;
+  if (e.code === 'ENOTFOUND') return `Could not connect to ${db.label}: the host name does not resolve.`;
+  return `Could not connect to ${db.label}: ${why}`;
+}
+
+/** Removes the password from a message, whatever produced it. */
+export function scrub(text: string, db: DatabaseUrl): string {
+  let out = text.split(db.url).join(db.urlWithoutPassword);
+  if (db.password) out = out.split(db.password).join('***');
+  return out;
+}
+
+/** The server's version: `server_version_num` 150020 → { major: 15, text: '15.20' }. */
+export async function serverVersion(client: pg.Client): Promise<{ major: number; text: string }> {
+  const result = await client.query<{ num: string; text: string }>(
+    "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text",
+  );
+  const row = result.rows[0] as { num: string; text: string };
+  return { major: Math.floor(Number(row.num) / 10000), text: row.text.split(' ')[0] as string };
+}
