@@ -1,0 +1,94 @@
+import { describe, it, expect } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { workflowFiles } from '../../scripts/lint-workflows.js';
+import {
+  starterFiles,
+  parserCallerFindings,
+  callerFindings,
+  kitUses,
+  actionPresent,
+  withFindings,
+  readWorkflow,
+} from './interfaces.js';
+
+const reusable = ['.github/workflows/deploy-staging.yml', '.github/workflows/deploy-production.yml'];
+
+describe('starter workflows → the reusable workflows they call', () => {
+  const starters = starterFiles();
+
+  it('there is a staging and a production starter for each provider in DESIGN.md', () => {
+    expect(starters).toEqual(
+      ['fly', 'railway', 'vercel', 'vm'].flatMap((p) => [
+        `workflows/${p}/production.yml`,
+        `workflows/${p}/staging.yml`,
+      ]),
+    );
+  });
+
+  for (const file of starters) {
+    it(`${file}: GitHub's parser, given the called workflow, finds nothing (inputs and secrets defined, required ones passed)`, async () => {
+      expect(await parserCallerFindings(file)).toEqual([]);
+    });
+    it(`${file}: input types match and the caller grants every permission the called jobs need`, () => {
+      expect(callerFindings(file)).toEqual([]);
+    });
+  }
+
+  it('staging starters run on a push to staging, production starters on v* tags', () => {
+    for (const file of starters) {
+      const on = readWorkflow(file).on as { push?: { branches?: string[]; tags?: string[] } };
+      if (file.endsWith('staging.yml')) expect(on.push?.branches).toEqual(['staging']);
+      else expect(on.push?.tags).toEqual(['v*']);
+    }
+  });
+
+  it('the checks find planted mistakes', async () => {
+    const good = readFileSync('workflows/railway/production.yml', 'utf8');
+    const typo = good.replace('railway-service:', 'railway-servce:');
+    expect((await parserCallerFindings('typo.yml', typo)).join('\n')).toMatch(/railway-servce is not defined/);
+    expect(callerFindings('typo.yml', typo).join('\n')).toMatch(/railway-servce is not an input/);
+    const missing = good.replace(/ {6}provider: railway\n/, '');
+    expect((await parserCallerFindings('missing.yml', missing)).join('\n')).toMatch(/Input provider is required/);
+    const badType = good.replace('require-staging: true', "require-staging: 'yes'");
+    expect(callerFindings('type.yml', badType).join('\n')).toMatch(/require-staging must be true or false/);
+    const noPermission = good.replace(/ {6}deployments: read.*\n/, '');
+    expect(callerFindings('perm.yml', noPermission).join('\n')).toMatch(/needs deployments: read/);
+  });
+});
+
+describe("workflows → the kit's actions (actions/<name>/action.yml, generated from each spec)", () => {
+  const uses = workflowFiles().flatMap((file) => kitUses(file));
+
+  it('the reusable workflows use the kit only through $/ (never ./, which is the caller’s repository)', () => {
+    for (const file of reusable) {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toMatch(/uses:\s*\.\//);
+      expect(kitUses(file).length).toBeGreaterThan(3);
+    }
+  });
+
+  it('an action that is not there yet is one being built (a typo in a uses: line is not skipped)', () => {
+    const inFlight = ['test-gate', 'migrate', 'backup-db', 'deploy', 'rollback-on-failure', 'require-deployment'];
+    const missing = [...new Set(uses.filter((u) => !actionPresent(u)).map((u) => u.action))];
+    expect(missing.filter((name) => !inFlight.includes(name))).toEqual([]);
+  });
+
+  for (const use of uses) {
+    const title = `${use.file} ${use.job}.${use.step} → ${use.metadata}: every with: key is an input, every required input is passed`;
+    // An action another engineer has not landed yet is skipped only while its action.yml is missing.
+    (actionPresent(use) ? it : it.skip)(title, () => {
+      expect(withFindings(use)).toEqual([]);
+    });
+  }
+
+  it('the check finds a key the action does not have, and a required input not passed', () => {
+    const smoke = uses.find((u) => u.action === 'smoke-test');
+    expect(smoke).toBeDefined();
+    if (!smoke) return;
+    expect(withFindings({ ...smoke, with: { ...smoke.with, 'expect-stauts': '200' } })).toEqual([
+      expect.stringContaining('has no input "expect-stauts"'),
+    ]);
+    const { url: _url, ...withoutUrl } = smoke.with;
+    expect(withFindings({ ...smoke, with: withoutUrl })).toEqual([expect.stringContaining('required input "url"')]);
+  });
+});

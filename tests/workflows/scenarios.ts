@@ -1,0 +1,243 @@
+/**
+ * The scenarios that matter for the two reusable workflows, with what must happen in each.
+ * tests/workflows/scenarios.test.ts asserts them; `npx tsx tests/workflows/scenarios.ts`
+ * prints the table (the same one the README and the issue note show).
+ */
+import { simulate, kitStepsRan, type Scenario, type Outcome, type Simulation } from './simulate.js';
+
+const STAGING = '.github/workflows/deploy-staging.yml';
+const PRODUCTION = '.github/workflows/deploy-production.yml';
+const base = { provider: 'railway', 'test-commands': 'npm test', 'migration-tool': 'sql' };
+const secrets = { DEPLOY_TOKEN: 'token', DATABASE_URL: 'postgres://app:pw@db/app' };
+/** What a deploy step writes when it deployed: DESIGN.md's outputs. */
+const deployed = {
+  'deployment-id': 'dpl_new',
+  url: 'https://app-new.example.com',
+  'previous-deployment-id': 'dpl_old',
+  status: 'success',
+};
+/** A deploy that failed before anything reached the platform: only what was live is known. */
+const notDeployed = { 'previous-deployment-id': 'dpl_old', status: 'failed' };
+
+export interface Case extends Scenario {
+  expect: {
+    jobs: Record<string, Outcome>;
+    /** The kit's steps that ran in the environment's job, in order. */
+    steps: string[];
+    environmentUrl?: string;
+  };
+}
+
+const staging = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
+  name,
+  workflow: STAGING,
+  inputs: { ...base, ...extra.inputs },
+  secrets: extra.secrets ?? secrets,
+  steps: { deploy: { outputs: deployed }, ...extra.steps },
+  expect,
+});
+const production = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
+  ...staging(name, extra, expect),
+  workflow: PRODUCTION,
+});
+
+export const cases: Case[] = [
+  staging(
+    'all green',
+    {},
+    {
+      jobs: { gate: 'success', deploy: 'success' },
+      steps: ['migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  staging(
+    'gate fails → nothing deploys',
+    { steps: { 'gate.gate': { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'failure', deploy: 'skipped' },
+      steps: [],
+    },
+  ),
+  staging(
+    'bad settings (provider) → nothing deploys',
+    { steps: { 'gate.settings': { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'failure', deploy: 'skipped' },
+      steps: [],
+    },
+  ),
+  staging(
+    'staging secret missing → nothing touched',
+    { steps: { 'deploy.secrets': { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: [],
+    },
+  ),
+  staging(
+    'migration fails → no deploy, no rollback',
+    { steps: { migrate: { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate'],
+    },
+  ),
+  staging(
+    'smoke fails → rollback runs',
+    { steps: { deploy: { outputs: deployed }, smoke: { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  staging(
+    'deploy fails before deploying → no rollback',
+    { steps: { deploy: { outcome: 'failure', outputs: notDeployed } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate', 'deploy'],
+    },
+  ),
+  staging(
+    'deploy fails after deploying → rollback runs',
+    { steps: { deploy: { outcome: 'failure', outputs: { ...deployed, status: 'failed' } } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate', 'deploy', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  staging(
+    'deploy cancelled mid-way → rollback runs',
+    { steps: { deploy: { outcome: 'cancelled', outputs: notDeployed } } },
+    {
+      jobs: { gate: 'success', deploy: 'cancelled' },
+      steps: ['migrate', 'deploy', 'rollback'],
+    },
+  ),
+  staging(
+    'smoke fails, rollback: false → no rollback',
+    { inputs: { rollback: false }, steps: { deploy: { outputs: deployed }, smoke: { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  staging(
+    'no database (migration-tool: none)',
+    { inputs: { 'migration-tool': 'none' } },
+    {
+      jobs: { gate: 'success', deploy: 'success' },
+      steps: ['deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'all green',
+    {},
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'gate fails → nothing deploys',
+    { steps: { 'gate.gate': { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'failure', 'require-staging': 'skipped', production: 'skipped' },
+      steps: [],
+    },
+  ),
+  production(
+    'backup fails → no migration, no deploy',
+    { steps: { backup: { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
+      steps: ['backup'],
+    },
+  ),
+  production(
+    'smoke fails → rollback runs',
+    { steps: { deploy: { outputs: deployed }, smoke: { outcome: 'failure' } } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'deploy fails before deploying → no rollback',
+    { steps: { deploy: { outcome: 'failure', outputs: notDeployed } } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
+      steps: ['backup', 'migrate', 'deploy'],
+    },
+  ),
+  production(
+    'deploy cancelled mid-way → rollback runs',
+    { steps: { deploy: { outcome: 'cancelled', outputs: notDeployed } } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'cancelled' },
+      steps: ['backup', 'migrate', 'deploy', 'rollback'],
+    },
+  ),
+  production(
+    'require-staging: commit passed staging',
+    { inputs: { 'require-staging': true } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'success', production: 'success' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'require-staging: commit never passed staging → nothing deploys, no approval asked',
+    { inputs: { 'require-staging': true }, steps: { 'require-staging.staging': { outcome: 'failure' } } },
+    { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
+  ),
+  production(
+    'no database (migration-tool: none) → no backup',
+    { inputs: { 'migration-tool': 'none' } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'backup: false → migrate without a backup',
+    { inputs: { backup: false } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+];
+
+/** The job that runs in the environment: `deploy` in staging, `production` in production. */
+export const environmentJob = (c: Case) => (c.workflow === STAGING ? 'deploy' : 'production');
+
+const mark: Record<Outcome, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '–' };
+
+export function tableRow(c: Case, sim: Simulation): string {
+  const jobs = sim.order.map((id) => `${id} ${mark[sim.jobs[id]?.result ?? 'skipped']}`).join(', ');
+  const steps = kitStepsRan(sim.jobs[environmentJob(c)]);
+  const workflow = c.workflow === STAGING ? 'staging' : 'production';
+  return `| ${workflow} | ${c.name} | ${jobs} | ${steps.join(' → ') || '(none)'} | ${sim.jobs[environmentJob(c)]?.environmentUrl || ''} |`;
+}
+
+export async function table(): Promise<string> {
+  const rows = [
+    '| workflow | scenario | jobs | kit steps run in the environment job | environment URL |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const c of cases) rows.push(tableRow(c, await simulate(c)));
+  return rows.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await table());

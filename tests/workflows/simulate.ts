@@ -1,0 +1,246 @@
+/**
+ * Runs a workflow's job graph on paper: GitHub's own parser (@actions/workflow-parser)
+ * turns the file into jobs, `needs` and `if:` conditions (adding the implied `success() &&`
+ * exactly as GitHub does), and GitHub's own expression evaluator (@actions/expressions)
+ * decides every `if:`. Only the status functions are ours, implemented as the runner
+ * documents them (docs.github.com, "Status check functions"):
+ *   job level:  success() — every job it depends on (transitively) succeeded;
+ *               failure() — one of them failed; cancelled() — the run was cancelled.
+ *   step level: success() — no earlier step failed and the run is not cancelled;
+ *               failure() — an earlier step failed; cancelled() — the run was cancelled.
+ * What each step does (succeed, fail, be cancelled, which outputs it writes) is the
+ * scenario's input: the question answered is which steps and jobs then run, in what order.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { Lexer, Parser, Evaluator, data } from '@actions/expressions';
+import type { FunctionDefinition } from '@actions/expressions/funcs/info';
+import { truthy } from '@actions/expressions/result';
+import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
+import type { WorkflowJob, Step } from '@actions/workflow-parser/model/workflow-template';
+import { ROOT } from '../../scripts/actions.js';
+
+export type Outcome = 'success' | 'failure' | 'cancelled' | 'skipped';
+
+export interface StepBehaviour {
+  outcome?: Exclude<Outcome, 'skipped'>;
+  outputs?: Record<string, string>;
+}
+
+export interface Scenario {
+  name: string;
+  /** Path from the repository root, e.g. .github/workflows/deploy-staging.yml */
+  workflow: string;
+  /** The workflow's text, when not the file's (tests of the simulator itself). */
+  source?: string;
+  inputs: Record<string, string | boolean | number>;
+  secrets?: Record<string, string>;
+  /** What the step with this id does, as `<job>.<step id>` or just `<step id>`. Default: success, no outputs. */
+  steps?: Record<string, StepBehaviour>;
+}
+
+export interface StepRun {
+  id: string;
+  uses?: string;
+  outcome: Outcome;
+}
+
+export interface JobRun {
+  id: string;
+  result: Outcome;
+  steps: StepRun[];
+  environment?: string;
+  environmentUrl?: string;
+}
+
+export interface Simulation {
+  jobs: Record<string, JobRun>;
+  /** Job ids in the order they ran (skipped ones included, in graph order). */
+  order: string[];
+  /** Every step that ran, across jobs, as `<job>.<step>` in order. */
+  ran: string[];
+}
+
+const CONTEXTS = [
+  'inputs',
+  'github',
+  'steps',
+  'needs',
+  'secrets',
+  'env',
+  'job',
+  'runner',
+  'vars',
+  'matrix',
+  'strategy',
+];
+
+function toData(value: unknown): data.ExpressionData {
+  if (value === null || value === undefined) return new data.Null();
+  if (typeof value === 'string') return new data.StringData(value);
+  if (typeof value === 'boolean') return new data.BooleanData(value);
+  if (typeof value === 'number') return new data.NumberData(value);
+  if (Array.isArray(value)) return new data.Array(...value.map(toData));
+  return new data.Dictionary(
+    ...Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: toData(v) })),
+  );
+}
+
+interface Status {
+  success: boolean;
+  failure: boolean;
+  cancelled: boolean;
+}
+
+export function evaluate(expression: string, context: Record<string, unknown>, status: Status): data.ExpressionData {
+  const fn = (name: string, result: () => boolean): FunctionDefinition => ({
+    name,
+    minArgs: 0,
+    maxArgs: 0,
+    call: () => new data.BooleanData(result()),
+  });
+  const functions = [
+    fn('success', () => status.success),
+    fn('failure', () => status.failure),
+    fn('cancelled', () => status.cancelled),
+    fn('always', () => true),
+  ];
+  const lexed = new Lexer(expression).lex();
+  const parsed = new Parser(lexed.tokens, CONTEXTS, functions).parse();
+  const map = new Map(functions.map((f) => [f.name.toLowerCase(), f]));
+  return new Evaluator(parsed, toData(context) as data.Dictionary, map).evaluate();
+}
+
+const expressionOf = (token: unknown): string =>
+  (token as { expression?: string } | undefined)?.expression ?? 'success()';
+
+/** `${{ a }}` → `a`; a plain string → a string literal. */
+function templateExpression(value: unknown): string {
+  const text = String(value ?? '');
+  const match = /^\$\{\{\s*([\s\S]*?)\s*\}\}$/.exec(text);
+  return match?.[1] ?? `'${text.replace(/'/g, "''")}'`;
+}
+
+export async function loadTemplate(file: string, content = readFileSync(path.join(ROOT, file), 'utf8')) {
+  const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+  const errors = parsed.context.errors.getErrors();
+  if (!parsed.value || errors.length) throw new Error(`${file}: ${errors.map((e) => e.message).join('; ')}`);
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  if (template.errors?.length) throw new Error(`${file}: ${template.errors.map((e) => e.Message).join('; ')}`);
+  return { template, yaml: parseYaml(content) as WorkflowYaml };
+}
+
+export interface WorkflowYaml {
+  on?: { workflow_call?: { inputs?: Record<string, { type: string; default?: unknown; required?: boolean }> } };
+  jobs: Record<string, { environment?: { name?: string; url?: string } | string; steps?: { id?: string }[] }>;
+}
+
+function inputsWithDefaults(yaml: WorkflowYaml, given: Scenario['inputs']): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(yaml.on?.workflow_call?.inputs ?? {})) {
+    if (name in given) result[name] = given[name];
+    else if (def.default !== undefined) result[name] = def.default;
+    else result[name] = def.type === 'boolean' ? false : def.type === 'number' ? 0 : '';
+  }
+  for (const name of Object.keys(given))
+    if (!(name in result)) throw new Error(`scenario passes input "${name}", which the workflow does not declare`);
+  return result;
+}
+
+export async function simulate(scenario: Scenario): Promise<Simulation> {
+  const { template, yaml } = await loadTemplate(scenario.workflow, scenario.source);
+  const inputs = inputsWithDefaults(yaml, scenario.inputs);
+  const github = { sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/heads/staging', event_name: 'push' };
+  const jobs: Record<string, JobRun> = {};
+  const order: string[] = [];
+  const ran: string[] = [];
+  let runCancelled = false;
+
+  const byId = new Map<string, WorkflowJob>(template.jobs.map((job) => [job.id.value, job]));
+  const ancestors = (id: string, seen = new Set<string>()): Set<string> => {
+    for (const need of byId.get(id)?.needs ?? []) {
+      if (!seen.has(need.value)) {
+        seen.add(need.value);
+        ancestors(need.value, seen);
+      }
+    }
+    return seen;
+  };
+
+  // Topological order, ties in file order (as GitHub starts independent jobs together).
+  const pending = template.jobs.map((job) => job.id.value);
+  while (pending.length) {
+    const index = pending.findIndex((id) => (byId.get(id)?.needs ?? []).every((n) => n.value in jobs));
+    if (index === -1) throw new Error(`job graph has a cycle among ${pending.join(', ')}`);
+    const id = pending.splice(index, 1)[0] as string;
+    const job = byId.get(id) as WorkflowJob;
+    order.push(id);
+
+    const up = [...ancestors(id)].map((a) => jobs[a]?.result);
+    const jobStatus: Status = {
+      success: !runCancelled && up.every((r) => r === 'success'),
+      failure: up.some((r) => r === 'failure'),
+      cancelled: runCancelled,
+    };
+    const needs = Object.fromEntries(
+      (job.needs ?? []).map((n) => [n.value, { result: jobs[n.value]?.result, outputs: {} }]),
+    );
+    const context = {
+      inputs,
+      github,
+      secrets: scenario.secrets ?? {},
+      needs,
+      env: {},
+      vars: {},
+      job: {},
+      runner: {},
+      steps: {},
+    };
+    const runs = truthy(evaluate(expressionOf(job.if), context, jobStatus));
+    if (!runs || job.type !== 'job') {
+      jobs[id] = { id, result: 'skipped', steps: [] };
+      continue;
+    }
+
+    const steps: Record<string, { outputs: Record<string, string>; outcome: Outcome; conclusion: Outcome }> = {};
+    const stepRuns: StepRun[] = [];
+    let failed = false;
+    for (const step of job.steps as Step[]) {
+      const stepId = step.id;
+      const status: Status = { success: !failed && !runCancelled, failure: failed, cancelled: runCancelled };
+      const stepContext = {
+        ...context,
+        steps,
+        job: { status: runCancelled ? 'cancelled' : failed ? 'failure' : 'success' },
+      };
+      const shouldRun = truthy(evaluate(expressionOf(step.if), stepContext, status));
+      const behaviour = scenario.steps?.[`${id}.${stepId}`] ?? scenario.steps?.[stepId] ?? {};
+      const outcome: Outcome = shouldRun ? (behaviour.outcome ?? 'success') : 'skipped';
+      const uses = 'uses' in step ? step.uses.value : undefined;
+      stepRuns.push({ id: stepId, uses, outcome });
+      steps[stepId] = { outputs: shouldRun ? (behaviour.outputs ?? {}) : {}, outcome, conclusion: outcome };
+      if (shouldRun) ran.push(`${id}.${stepId}`);
+      if (outcome === 'failure') failed = true;
+      if (outcome === 'cancelled') runCancelled = true;
+    }
+    const result: Outcome = failed ? 'failure' : runCancelled ? 'cancelled' : 'success';
+    const envYaml = yaml.jobs[id]?.environment;
+    const environment = typeof envYaml === 'string' ? envYaml : envYaml?.name;
+    const environmentUrl =
+      typeof envYaml === 'object' && envYaml.url
+        ? evaluate(
+            templateExpression(envYaml.url),
+            { ...context, steps },
+            { success: true, failure: false, cancelled: false },
+          ).coerceString()
+        : undefined;
+    jobs[id] = { id, result, steps: stepRuns, environment, environmentUrl };
+  }
+  return { jobs, order, ran };
+}
+
+/** The kit's steps that ran in a job, in order: `backup → migrate → deploy → smoke`. */
+export function kitStepsRan(run: JobRun | undefined): string[] {
+  return (run?.steps ?? []).filter((s) => s.outcome !== 'skipped' && s.uses?.startsWith('$/')).map((s) => s.id);
+}
