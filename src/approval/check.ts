@@ -1,0 +1,225 @@
+/**
+ * `mode: check` — on an issue_comment event: decide whether a comment approves a release.
+ * Nothing in the event is trusted beyond "this comment was created": the issue, the
+ * commenter's permission, team membership and the tag are all read from the API.
+ * Every refusal of a command is answered on the issue, so nobody waits for a deploy
+ * that will not come.
+ */
+import { type GitHubClient, type Repo, httpStatus, orNotFound } from './github.js';
+import { type Approver, type ReleaseRecord, approverName, parseMarker, resolveTag, withRecord } from './release.js';
+
+/** The parts of the issue_comment webhook payload the check reads. */
+export interface CommentEvent {
+  action?: string;
+  comment?: { id?: number; body?: string; html_url?: string; user?: { login?: string; type?: string } };
+  issue?: { number?: number; pull_request?: unknown };
+}
+
+export interface CheckOptions {
+  approvers: Approver[];
+  /** The login that opens release issues (github-actions[bot] with GITHUB_TOKEN). */
+  issueAuthor: string;
+  environment: string;
+  runUrl?: string;
+}
+
+export type Decision =
+  /** Not a command, or the kit's own comment: nothing to say. */
+  | { decision: 'ignored'; reason: string }
+  /** A command that does not count; the reason was posted on the issue. */
+  | { decision: 'refused'; reason: string; issueNumber?: number; record?: ReleaseRecord }
+  | { decision: 'denied'; reason: string; issueNumber: number; record: ReleaseRecord; by: string }
+  | {
+      decision: 'approved';
+      reason: string;
+      issueNumber: number;
+      record: ReleaseRecord;
+      by: string;
+      deploymentId: number;
+    };
+
+export type Command = { kind: 'approve' } | { kind: 'deny'; reason: string };
+
+/** `/approve` or `/deny reason` as the first word of the comment; anything else is not a command. */
+export function parseCommand(body: string | undefined): Command | undefined {
+  const text = (body ?? '').trim();
+  const match = /^\/(approve|deny)(?=\s|$)([\s\S]*)$/i.exec(text);
+  if (!match) return undefined;
+  if ((match[1] as string).toLowerCase() === 'approve') return { kind: 'approve' };
+  return { kind: 'deny', reason: (match[2] as string).trim() };
+}
+
+const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
+
+export async function checkComment(
+  github: GitHubClient,
+  repo: Repo,
+  event: CommentEvent,
+  options: CheckOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<Decision> {
+  const command = parseCommand(event.comment?.body);
+  if (!command) return { decision: 'ignored', reason: 'The comment is not /approve or /deny.' };
+  const login = event.comment?.user?.login ?? '';
+  if (event.comment?.user?.type === 'Bot' || login.toLowerCase() === options.issueAuthor.toLowerCase())
+    return { decision: 'ignored', reason: `The comment is by a bot (${login}).` };
+  const issueNumber = event.issue?.number;
+  if (!issueNumber) return { decision: 'ignored', reason: 'The event has no issue.' };
+
+  const refuse = async (reason: string, record?: ReleaseRecord): Promise<Decision> => {
+    log(`Refused: ${reason}`);
+    await github.rest.issues.createComment({
+      ...repo,
+      issue_number: issueNumber,
+      body: `@${login} nothing happened: ${reason}`,
+    });
+    return { decision: 'refused', reason, issueNumber, record };
+  };
+
+  if (event.action !== 'created')
+    return refuse(`edited comments are not read (this one was ${event.action}). Post a new comment instead.`);
+  if (event.issue?.pull_request) return refuse('this is a pull request, not a release issue deploy-kit opened.');
+
+  const issue = (await github.rest.issues.get({ ...repo, issue_number: issueNumber })).data;
+  const record = parseMarker(issue.body);
+  if (!record || issue.user?.login?.toLowerCase() !== options.issueAuthor.toLowerCase())
+    return refuse('this is not a release issue deploy-kit opened.');
+  if (record.environment !== options.environment)
+    return refuse(`this release issue is for ${record.environment}, and this check is for ${options.environment}.`);
+  if (record.state !== 'pending')
+    return refuse(
+      `release ${record.tag} was already ${record.state}${record.decidedBy ? ` by @${record.decidedBy}` : ''}.`,
+      record,
+    );
+  if (issue.state !== 'open') return refuse(`this release issue is closed.`, record);
+
+  const allowed = await isApprover(github, login, options.approvers);
+  if (allowed !== true) return refuse(allowed, record);
+  const permission = await orNotFound(github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login }));
+  const role = permission?.role_name ?? 'none';
+  if (!permission || !(WRITE_ROLES.has(permission.permission) || WRITE_ROLES.has(role)))
+    return refuse(
+      `@${login} is in approvers but has ${permission?.permission ?? 'no'} permission on ${repo.owner}/${repo.repo}; approving needs write or higher.`,
+      record,
+    );
+
+  const now = new Date().toISOString();
+  if (command.kind === 'deny') {
+    const denied: ReleaseRecord = { ...record, state: 'denied', decidedBy: login, decidedAt: now };
+    const reason = command.reason || 'no reason given';
+    await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', denied) });
+    await github.rest.issues.createComment({
+      ...repo,
+      issue_number: issueNumber,
+      body: `Denied by @${login}: ${reason}. ${record.tag} will not be deployed to ${record.environment}; push a new tag for a new release.`,
+    });
+    await github.rest.issues.update({
+      ...repo,
+      issue_number: issueNumber,
+      state: 'closed',
+      state_reason: 'not_planned',
+    });
+    return { decision: 'denied', reason, issueNumber, record: denied, by: login };
+  }
+
+  const current = await resolveTag(github, repo, record.tag);
+  if (current === undefined) return refuse(`the tag ${record.tag} no longer exists.`, record);
+  if (current !== record.sha)
+    return refuse(
+      `the tag ${record.tag} now points at ${current.slice(0, 7)}, not at ${record.sha.slice(0, 7)} which this issue describes. Re-run the release workflow for the tag to refresh the issue, then approve again.`,
+      record,
+    );
+  const earlier = await existingDeployment(github, repo, record, issueNumber);
+  if (earlier !== undefined)
+    return refuse(`release ${record.tag} already has deployment ${earlier} from an earlier approval.`, record);
+
+  // The deployment and the record are written BEFORE the production job starts, so a
+  // second /approve (serialised by the workflow's concurrency group) finds them.
+  const deployment = await github.rest.repos.createDeployment({
+    ...repo,
+    ref: record.sha,
+    environment: record.environment,
+    auto_merge: false,
+    required_contexts: [],
+    description: `${record.tag} approved by @${login}`,
+    payload: { tag: record.tag, issue: issueNumber, approvedBy: login },
+  });
+  if (!('id' in deployment.data))
+    throw new Error(`GitHub did not create a deployment: ${JSON.stringify(deployment.data)}`);
+  const deploymentId = Number(deployment.data.id);
+  await github.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: deploymentId,
+    state: 'queued',
+    description: `Approved by @${login}`,
+    ...(options.runUrl ? { log_url: options.runUrl } : {}),
+  });
+  const approved: ReleaseRecord = { ...record, state: 'approved', decidedBy: login, decidedAt: now, deploymentId };
+  await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', approved) });
+  await github.rest.issues.createComment({
+    ...repo,
+    issue_number: issueNumber,
+    body: `Approved by @${login}: deploying ${record.tag} (${record.sha.slice(0, 7)}) to ${record.environment}${options.runUrl ? ` in [this run](${options.runUrl})` : ''}. The outcome will be posted here.`,
+  });
+  return {
+    decision: 'approved',
+    reason: `approved by @${login}`,
+    issueNumber,
+    record: approved,
+    by: login,
+    deploymentId,
+  };
+}
+
+/** true, or why not. Users match by login (case-insensitive); teams through the API. */
+async function isApprover(github: GitHubClient, login: string, approvers: Approver[]): Promise<true | string> {
+  if (approvers.some((a) => a.kind === 'user' && a.login.toLowerCase() === login.toLowerCase())) return true;
+  const unreadable: string[] = [];
+  for (const approver of approvers) {
+    if (approver.kind !== 'team') continue;
+    try {
+      const membership = await github.rest.teams.getMembershipForUserInOrg({
+        org: approver.org,
+        team_slug: approver.slug,
+        username: login,
+      });
+      if (membership.data.state === 'active') return true;
+    } catch (error) {
+      const status = httpStatus(error);
+      if (status === 404) continue; // not a member (or the team is invisible to the token)
+      if (status === 401 || status === 403) unreadable.push(approverName(approver));
+      else throw error;
+    }
+  }
+  if (unreadable.length)
+    return `@${login} is not listed in approvers, and the token cannot read the membership of ${unreadable.join(', ')} (team approvers need a token with the organization's members: read permission).`;
+  return `@${login} is not in approvers (${approvers.map(approverName).join(', ')}).`;
+}
+
+/** A deployment the kit already created for this issue, if any (covers a lost body update). */
+async function existingDeployment(
+  github: GitHubClient,
+  repo: Repo,
+  record: ReleaseRecord,
+  issueNumber: number,
+): Promise<number | undefined> {
+  const { data } = await github.rest.repos.listDeployments({
+    ...repo,
+    sha: record.sha,
+    environment: record.environment,
+    per_page: 100,
+  });
+  const found = data.find((d) => {
+    const payload = typeof d.payload === 'string' ? safeJson(d.payload) : d.payload;
+    return (payload as { issue?: unknown } | undefined)?.issue === issueNumber;
+  });
+  return found ? Number(found.id) : undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * `mode: open` — after the gate passed on a version tag: open (or update) the one release
+ * issue for that tag, saying what will be deployed, who may approve and how. Then the
+ * workflow ends; no runner waits for the approval.
+ */
+import { type GitHubClient, type Repo, orNotFound } from './github.js';
+import {
+  type Approver,
+  type CommitLine,
+  type LiveRelease,
+  type ReleaseRecord,
+  approverName,
+  commitsBetween,
+  lastSuccessfulDeployment,
+  parseMarker,
+  withRecord,
+} from './release.js';
+
+export interface OpenOptions {
+  tag: string;
+  sha: string;
+  environment: string;
+  approvers: Approver[];
+  /** Markdown of the pending migrations (migrate's dry-run `plan` output); '' when unknown. */
+  plan: string;
+  label: string;
+  /** Link to the run that opened the issue. */
+  runUrl?: string;
+  serverUrl: string;
+}
+
+export interface OpenResult {
+  issueNumber: number;
+  issueUrl: string;
+  /** created: a new issue; updated: the pending issue for this tag was refreshed; decided: left alone. */
+  action: 'created' | 'updated' | 'decided';
+  state: ReleaseRecord['state'];
+  commitCount?: number;
+}
+
+const LIST_CAP = 50;
+
+export async function openReleaseIssue(
+  github: GitHubClient,
+  repo: Repo,
+  options: OpenOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<OpenResult> {
+  await ensureLabel(github, repo, options.label);
+  const existing = await findReleaseIssue(github, repo, options.label, options.tag, options.environment);
+  if (existing && existing.record.state !== 'pending') {
+    log(`Release issue #${existing.number} for ${options.tag} was already ${existing.record.state}; leaving it.`);
+    return {
+      issueNumber: existing.number,
+      issueUrl: existing.url,
+      action: 'decided',
+      state: existing.record.state,
+    };
+  }
+
+  const live = await lastSuccessfulDeployment(github, repo, options.environment);
+  const changes =
+    live && live.sha !== options.sha ? await commitsBetween(github, repo, live.sha, options.sha) : undefined;
+  const record: ReleaseRecord = {
+    tag: options.tag,
+    sha: options.sha,
+    environment: options.environment,
+    state: 'pending',
+  };
+  const body = withRecord(renderBody(repo, options, live, changes), record);
+  const title = `Release ${options.tag} to ${options.environment}`;
+
+  if (existing) {
+    await github.rest.issues.update({ ...repo, issue_number: existing.number, title, body });
+    if (existing.record.sha !== options.sha) {
+      await github.rest.issues.createComment({
+        ...repo,
+        issue_number: existing.number,
+        body: `The tag \`${options.tag}\` now points at ${options.sha.slice(0, 7)} (it was ${existing.record.sha.slice(0, 7)}). The issue above describes the new commit; an \`/approve\` now deploys that one.`,
+      });
+    }
+    log(`Updated release issue #${existing.number}: ${existing.url}`);
+    return {
+      issueNumber: existing.number,
+      issueUrl: existing.url,
+      action: 'updated',
+      state: 'pending',
+      commitCount: changes?.total,
+    };
+  }
+  const created = await github.rest.issues.create({ ...repo, title, body, labels: [options.label] });
+  log(`Opened release issue #${created.data.number}: ${created.data.html_url}`);
+  return {
+    issueNumber: created.data.number,
+    issueUrl: created.data.html_url,
+    action: 'created',
+    state: 'pending',
+    commitCount: changes?.total,
+  };
+}
+
+/** The label exists before an issue uses it, so the issue list can be filtered by it. */
+async function ensureLabel(github: GitHubClient, repo: Repo, name: string): Promise<void> {
+  const label = await orNotFound(github.rest.issues.getLabel({ ...repo, name }));
+  if (label) return;
+  await github.rest.issues.createLabel({
+    ...repo,
+    name,
+    color: '0e8a16',
+    description: 'A release waiting for /approve (deploy-kit)',
+  });
+}
+
+export interface FoundIssue {
+  number: number;
+  url: string;
+  record: ReleaseRecord;
+}
+
+/** The release issue for a tag and environment, open or closed, among issues with the label. */
+export async function findReleaseIssue(
+  github: GitHubClient,
+  repo: Repo,
+  label: string,
+  tag: string,
+  environment: string,
+): Promise<FoundIssue | undefined> {
+  const issues = github.paginate.iterator(github.rest.issues.listForRepo, {
+    ...repo,
+    labels: label,
+    state: 'all',
+    per_page: 100,
+  });
+  let pages = 0;
+  for await (const page of issues) {
+    for (const issue of page.data) {
+      if (issue.pull_request) continue;
+      const record = parseMarker(issue.body);
+      if (record && record.tag === tag && record.environment === environment)
+        return { number: issue.number, url: issue.html_url, record };
+    }
+    if (++pages >= 10) break;
+  }
+  return undefined;
+}
+
+/** Untrusted text (commit titles, file names) cannot open HTML comments or mention people. */
+export function inert(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@/g, '@\u200b');
+}
+
+function renderBody(
+  repo: Repo,
+  options: OpenOptions,
+  live: LiveRelease | undefined,
+  changes: { total: number; commits: CommitLine[] } | undefined,
+): string {
+  const base = `${options.serverUrl}/${repo.owner}/${repo.repo}`;
+  const short = options.sha.slice(0, 7);
+  const lines = [
+    `## Release \`${inert(options.tag)}\` to ${options.environment}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| tag | [\`${inert(options.tag)}\`](${base}/releases/tag/${encodeURIComponent(options.tag)}) |`,
+    `| commit | [\`${short}\`](${base}/commit/${options.sha}) |`,
+    `| in ${options.environment} now | ${live ? `[\`${live.sha.slice(0, 7)}\`](${base}/commit/${live.sha}) (deployed ${live.at})` : 'nothing yet: this is the first release the kit deploys there'} |`,
+  ];
+  if (options.runUrl) lines.push(`| gate | [passed](${options.runUrl}) |`);
+  lines.push('');
+  if (live && changes) {
+    lines.push(`### Changes since the release in ${options.environment} (${changes.total} commits)`, '');
+    for (const c of changes.commits.slice(-LIST_CAP).reverse())
+      lines.push(`- [\`${c.sha.slice(0, 7)}\`](${base}/commit/${c.sha}) ${inert(c.title)} — ${inert(c.author)}`);
+    if (changes.total > LIST_CAP)
+      lines.push(
+        `- … and ${changes.total - LIST_CAP} more: [compare](${base}/compare/${live.sha.slice(0, 12)}...${short})`,
+      );
+  } else if (live) {
+    lines.push(`### Changes`, '', `None: ${options.environment} already runs this commit.`);
+  }
+  lines.push('', '### Pending migrations', '');
+  lines.push(options.plan.trim() ? inert(options.plan.trim()) : 'No migration plan was given to the release check.');
+  lines.push(
+    '',
+    '### How to approve',
+    '',
+    `Comment \`/approve\` to deploy this commit to ${options.environment}, or \`/deny <reason>\` to refuse it.`,
+    `Who may approve: ${options.approvers.map(approverName).join(', ')} — and only with write (or higher) permission on this repository.`,
+    `The approval is for commit \`${short}\`: if \`${inert(options.tag)}\` is moved to another commit, this issue no longer deploys it. Edited comments are not read.`,
+  );
+  return lines.join('\n');
+}

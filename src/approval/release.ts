@@ -1,0 +1,140 @@
+/**
+ * What a release issue records about itself, and the facts about a release that the
+ * approval logic reads from GitHub (what a tag points at, what production runs now).
+ *
+ * The record is a hidden HTML comment at the very END of the issue body. Only the kit
+ * (the issue's author) and people with write access can edit that body, and the check also
+ * requires the issue's author to be the kit's identity, so someone opening an issue with a
+ * copied marker gets nothing.
+ */
+import { type GitHubClient, type Repo, orNotFound } from './github.js';
+
+export type ReleaseState = 'pending' | 'approved' | 'denied' | 'deployed' | 'failed';
+
+export interface ReleaseRecord {
+  tag: string;
+  sha: string;
+  environment: string;
+  state: ReleaseState;
+  /** Who approved or denied, and when (ISO time). */
+  decidedBy?: string;
+  decidedAt?: string;
+  deploymentId?: number;
+}
+
+const MARKER = 'deploy-kit:release';
+const STATES: readonly ReleaseState[] = ['pending', 'approved', 'denied', 'deployed', 'failed'];
+
+/** The marker line. `<` and `>` are escaped so no tag name can end the HTML comment early. */
+export function formatMarker(record: ReleaseRecord): string {
+  const json = JSON.stringify(record).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+  return `<!-- ${MARKER} ${json} -->`;
+}
+
+/** Reads the record from the last line of a body; undefined when there is none or it is malformed. */
+export function parseMarker(body: string | null | undefined): ReleaseRecord | undefined {
+  const last = (body ?? '').trimEnd().split('\n').at(-1) ?? '';
+  const match = new RegExp(`^<!-- ${MARKER} (\\{.*\\}) -->$`).exec(last.trim());
+  if (!match) return undefined;
+  try {
+    const value = JSON.parse(match[1] as string) as Partial<ReleaseRecord>;
+    if (typeof value.tag !== 'string' || typeof value.sha !== 'string' || typeof value.environment !== 'string')
+      return undefined;
+    if (!STATES.includes(value.state as ReleaseState)) return undefined;
+    return value as ReleaseRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the record at the end of a body, keeping everything above it. */
+export function withRecord(body: string, record: ReleaseRecord): string {
+  const lines = body.trimEnd().split('\n');
+  if (parseMarker(lines.at(-1))) lines.pop();
+  return `${lines.join('\n').trimEnd()}\n\n${formatMarker(record)}\n`;
+}
+
+/** An approver: a user login, or an `org/team-slug`. */
+export type Approver = { kind: 'user'; login: string } | { kind: 'team'; org: string; slug: string };
+
+/** Parses `approvers` items (`alice`, `@alice`, `my-org/release-managers`); returns the bad item otherwise. */
+export function parseApprover(item: string): Approver | string {
+  const value = item.trim().replace(/^@/, '');
+  const team = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/.exec(value);
+  if (team) return { kind: 'team', org: team[1] as string, slug: (team[2] as string).toLowerCase() };
+  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(value)) return { kind: 'user', login: value };
+  return item;
+}
+
+export const approverName = (a: Approver): string => (a.kind === 'user' ? `@${a.login}` : `@${a.org}/${a.slug}`);
+
+/**
+ * The commit a tag points at now, following an annotated tag object to its commit;
+ * undefined when the tag does not exist.
+ */
+export async function resolveTag(github: GitHubClient, repo: Repo, tag: string): Promise<string | undefined> {
+  const ref = await orNotFound(github.rest.git.getRef({ ...repo, ref: `tags/${tag}` }));
+  if (!ref) return undefined;
+  let object = ref.object;
+  // An annotated tag points at a tag object; a tag of a tag is legal, hence the loop.
+  for (let depth = 0; object.type === 'tag' && depth < 5; depth++) {
+    const tagObject = await github.rest.git.getTag({ ...repo, tag_sha: object.sha });
+    object = tagObject.data.object;
+  }
+  return object.type === 'commit' ? object.sha : undefined;
+}
+
+export interface LiveRelease {
+  sha: string;
+  deploymentId: number;
+  ref: string;
+  at: string;
+}
+
+/**
+ * The newest deployment to the environment whose latest status is `success`: what runs in
+ * production now. Looks at the 30 newest deployments, which covers any real history of
+ * failed attempts.
+ */
+export async function lastSuccessfulDeployment(
+  github: GitHubClient,
+  repo: Repo,
+  environment: string,
+): Promise<LiveRelease | undefined> {
+  const deployments = await github.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
+  for (const deployment of deployments.data) {
+    const statuses = await github.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: Number(deployment.id),
+      per_page: 1,
+    });
+    const latest = statuses.data[0];
+    if (latest?.state === 'success')
+      return { sha: deployment.sha, deploymentId: Number(deployment.id), ref: deployment.ref, at: latest.created_at };
+  }
+  return undefined;
+}
+
+export interface CommitLine {
+  sha: string;
+  title: string;
+  author: string;
+}
+
+/** Commits in head that base does not have (at most the 250 the compare API returns). */
+export async function commitsBetween(
+  github: GitHubClient,
+  repo: Repo,
+  base: string,
+  head: string,
+): Promise<{ total: number; commits: CommitLine[] }> {
+  const { data } = await github.rest.repos.compareCommits({ ...repo, base, head });
+  return {
+    total: data.total_commits,
+    commits: data.commits.map((c) => ({
+      sha: c.sha,
+      title: (c.commit.message.split('\n')[0] ?? '').trim(),
+      author: c.author?.login ? `@${c.author.login}` : (c.commit.author?.name ?? 'unknown'),
+    })),
+  };
+}
