@@ -1,11 +1,16 @@
 /**
- * Generates the metadata, then bundles every action with ncc into dist/<name>/index.js.
- *   npm run build [-- name …]
+ * Generates the metadata, then bundles every action with ncc into dist/<name>/index.js,
+ * and the deploy-kit command (src/cli/index.ts) into dist/cli/index.js.
+ *   npm run build [-- name …]     (name: an action, or cli)
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, actionNames } from './actions.js';
+
+/** The CLI is bundled like an action, from its own entry; it is not an action (no action.yml). */
+const CLI = 'cli';
+const entryOf = (name: string) => (name === CLI ? 'src/cli/index.ts' : `src/actions/${name}/index.ts`);
 
 function ncc(name: string): Promise<void> {
   const out = path.join('dist', name);
@@ -16,7 +21,7 @@ function ncc(name: string): Promise<void> {
       [
         path.join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
         'build',
-        `src/actions/${name}/index.ts`,
+        entryOf(name),
         '-o',
         out,
         '--target',
@@ -31,7 +36,7 @@ function ncc(name: string): Promise<void> {
 
 async function main() {
   const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  const names = requested.length ? requested : actionNames();
+  const names = requested.length ? requested : [...actionNames(), CLI];
   const generate = spawn(
     process.execPath,
     [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate-metadata.ts'],
@@ -51,7 +56,7 @@ async function main() {
       }
     }),
   );
-  console.log(`built ${names.length} actions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`built ${names.length} bundles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 await main();

@@ -28531,7 +28531,11 @@ function once(request, url, headers, method, deadline) {
             });
             res.on('end', () => {
                 clearTimeout(timer);
-                resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, maxBody) });
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8').slice(0, maxBody),
+                });
             });
             res.on('error', (error) => {
                 clearTimeout(timer);
@@ -28604,7 +28608,15 @@ async function probe(check, timeoutMs, deps) {
     try {
         const response = await deps.request(check, timeoutMs);
         const problems = (0,expectations/* evaluate */._3)(response, check.expect);
-        return { check: check.name, url, ok: problems.length === 0, status: response.status, latencyMs: response.latencyMs, problems, redirects: response.redirects };
+        return {
+            check: check.name,
+            url,
+            ok: problems.length === 0,
+            status: response.status,
+            latencyMs: response.latencyMs,
+            problems,
+            redirects: response.redirects,
+        };
     }
     catch (error) {
         if (!(error instanceof RequestFailed))
@@ -28729,7 +28741,14 @@ async function run() {
         maxRedirects: inputs.maxRedirects,
     };
     const report = await core.group(`Smoke test: ${checks.map((c) => c.name).join(', ')}`, () => runSmokeTest(options, {
-        request: (check, timeoutMs) => httpRequest({ url: check.url, method: check.method, headers: check.headers, timeoutMs, insecure: inputs.insecure, maxRedirects: inputs.maxRedirects }),
+        request: (check, timeoutMs) => httpRequest({
+            url: check.url,
+            method: check.method,
+            headers: check.headers,
+            timeoutMs,
+            insecure: inputs.insecure,
+            maxRedirects: inputs.maxRedirects,
+        }),
         log: core.info,
         sleep: sleep,
         now: Date.now,
@@ -28737,7 +28756,12 @@ async function run() {
     const failures = judge(report, inputs.maxP95Ms, inputs.maxErrorRate, inputs.timeout);
     const reportPath = external_node_path_default().join(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `smoke-test-${Date.now()}.json`);
     (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(reportPath), { recursive: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)(reportPath, JSON.stringify({ passed: failures.length === 0, failures, checks: checks.map((c) => ({ name: c.name, method: c.method, url: c.url.origin + c.url.pathname })), ...report }, null, 2));
+    (0,external_node_fs_namespaceObject.writeFileSync)(reportPath, JSON.stringify({
+        passed: failures.length === 0,
+        failures,
+        checks: checks.map((c) => ({ name: c.name, method: c.method, url: c.url.origin + c.url.pathname })),
+        ...report,
+    }, null, 2));
     (0,action_spec/* setOutputs */.n0)(spec/* spec */.I, {
         passed: failures.length === 0,
         attempts: report.attempts.length,
@@ -28760,7 +28784,9 @@ function judge(report, maxP95Ms, maxErrorRate, timeoutMs) {
     if (!report.healthy) {
         const last = report.attempts.at(-1);
         const reasons = last?.results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.problems.join('; ')}`) ?? [];
-        return [`Not healthy within ${(0,duration/* formatDuration */.a)(timeoutMs)} (${report.attempts.length} attempts). Last attempt: ${reasons.join(' | ')}`];
+        return [
+            `Not healthy within ${(0,duration/* formatDuration */.a)(timeoutMs)} (${report.attempts.length} attempts). Last attempt: ${reasons.join(' | ')}`,
+        ];
     }
     const failures = [];
     const latency = report.latency;
@@ -28774,17 +28800,26 @@ async function summarize(report, failures) {
     const last = report.attempts.at(-1);
     await writeSummary((summary) => {
         summary.addHeading(`Smoke test ${failures.length ? 'failed ❌' : 'passed ✅'}`, 3);
-        summary.addTable(table(['check', 'URL', 'result', 'status', 'latency'], (last?.results ?? []).map((r) => [r.check, r.url, r.ok ? 'ok' : r.problems.join('; '), r.status ?? '—', `${Math.round(r.latencyMs)} ms`])));
+        summary.addTable(table(['check', 'URL', 'result', 'status', 'latency'], (last?.results ?? []).map((r) => [
+            r.check,
+            r.url,
+            r.ok ? 'ok' : r.problems.join('; '),
+            r.status ?? '—',
+            `${Math.round(r.latencyMs)} ms`,
+        ])));
         const rows = [
             ['attempts', String(report.attempts.length)],
-            ['time to healthy', report.timeToHealthyMs === undefined ? 'not healthy' : (0,duration/* formatDuration */.a)(report.timeToHealthyMs)],
+            [
+                'time to healthy',
+                report.timeToHealthyMs === undefined ? 'not healthy' : (0,duration/* formatDuration */.a)(report.timeToHealthyMs),
+            ],
         ];
         if (report.latency) {
             rows.push(['sample', `${report.latency.count} requests`], ['p50 / p95 / p99', `${report.latency.p50} / ${report.latency.p95} / ${report.latency.p99} ms`], ['error rate', `${(report.latency.errorRate * 100).toFixed(1)}%`]);
         }
         for (const hop of report.redirects)
             rows.push(['redirect', hop]);
-        summary.addTable(table(['', ''], rows));
+        summary.addTable(table(['measure', 'value'], rows));
         for (const failure of failures)
             summary.addRaw(`\n> ${failure}\n`);
     });
@@ -28826,7 +28861,12 @@ const spec = (0,_lib_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .defineAction
     description: 'Prove that the new release is live and healthy: poll until the endpoint answers as expected (and reports the expected version), then measure latency and error rate.',
     branding: { icon: 'activity', color: 'green' },
     inputs: {
-        url: { description: 'Base URL of the deployment to test.', required: true, example: 'https://staging.example.com', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3)() },
+        url: {
+            description: 'Base URL of the deployment to test.',
+            required: true,
+            example: 'https://staging.example.com',
+            parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3)(),
+        },
         path: { description: 'Path to request, relative to `url`.', default: '/', example: '/health', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .text */ .Qq)() },
         method: { description: 'HTTP method.', default: 'GET', parse: via((0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .text */ .Qq)(), _smoke_checks_js__WEBPACK_IMPORTED_MODULE_3__/* .parseMethod */ .$x) },
         headers: {
@@ -28865,7 +28905,11 @@ const spec = (0,_lib_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .defineAction
             example: '- path: /health\n  expect-json: status = ok',
             parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .optional */ .lq)((0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .text */ .Qq)()),
         },
-        timeout: { description: 'Deadline to become healthy (`90s`, `5m`, `1h`, or seconds).', default: '5m', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .duration */ .p0)() },
+        timeout: {
+            description: 'Deadline to become healthy (`90s`, `5m`, `1h`, or seconds).',
+            default: '5m',
+            parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .duration */ .p0)(),
+        },
         interval: { description: 'Wait between attempts.', default: '5s', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .duration */ .p0)() },
         'request-timeout': { description: 'Deadline for one request.', default: '10s', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .duration */ .p0)() },
         'consecutive-successes': {
@@ -28873,11 +28917,26 @@ const spec = (0,_lib_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .defineAction
             default: '1',
             parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(1, 1000),
         },
-        requests: { description: 'Requests per check in the latency sample taken once healthy (0 skips it).', default: '20', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(0, 100_000) },
-        'max-p95-ms': { description: 'Fail when the sample\'s p95 latency exceeds this many milliseconds.', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .optional */ .lq)((0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .decimal */ ._)(0)) },
-        'max-error-rate': { description: 'Highest error rate (0 to 1) allowed in the latency sample.', default: '0', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .decimal */ ._)(0, 1) },
+        requests: {
+            description: 'Requests per check in the latency sample taken once healthy (0 skips it).',
+            default: '20',
+            parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(0, 100_000),
+        },
+        'max-p95-ms': {
+            description: "Fail when the sample's p95 latency exceeds this many milliseconds.",
+            parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .optional */ .lq)((0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .decimal */ ._)(0)),
+        },
+        'max-error-rate': {
+            description: 'Highest error rate (0 to 1) allowed in the latency sample.',
+            default: '0',
+            parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .decimal */ ._)(0, 1),
+        },
         'max-redirects': { description: 'Redirects followed before giving up.', default: '5', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(0, 50) },
-        insecure: { description: 'Accept an invalid TLS certificate (self-signed). Only for test endpoints.', default: 'false', parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc)() },
+        insecure: {
+            description: 'Accept an invalid TLS certificate (self-signed). Only for test endpoints.',
+            default: 'false',
+            parse: (0,_lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc)(),
+        },
     },
     outputs: {
         passed: '`true` when the endpoint became healthy in time and met the latency and error-rate limits.',
@@ -28948,8 +29007,7 @@ function readInputs(spec, source = _actions_core__WEBPACK_IMPORTED_MODULE_0__) {
             let problem = parsed.error.issues.map((issue) => issue.message).join('; ');
             if (input.secret && raw)
                 problem = problem.split(raw).join('***');
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is invalid: ${problem}` +
-                (input.example ? ` (example: ${input.example})` : ''));
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is invalid: ${problem}` + (input.example ? ` (example: ${input.example})` : ''));
         }
         result[camelCase(name)] = parsed.data;
     }
@@ -37707,9 +37765,7 @@ function decimal(min = -Infinity, max = Infinity) {
     });
 }
 function oneOf(values) {
-    return parser((raw) => values.includes(raw)
-        ? raw
-        : new Fail(`"${raw}" is not one of ${values.join(', ')}`));
+    return parser((raw) => values.includes(raw) ? raw : new Fail(`"${raw}" is not one of ${values.join(', ')}`));
 }
 /** An absolute http(s) URL. Never echoes the value (it may carry credentials). */
 const schemas_httpUrl = () => parser((raw) => {
@@ -37771,7 +37827,9 @@ function nameValueLines(separator) {
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 function parseMethod(text) {
     const method = text.trim().toUpperCase();
-    return METHODS.includes(method) ? method : new _lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .Fail */ .dM(`"${text}" is not an HTTP method; expected one of ${METHODS.join(', ')}`);
+    return METHODS.includes(method)
+        ? method
+        : new _lib_schemas_js__WEBPACK_IMPORTED_MODULE_1__/* .Fail */ .dM(`"${text}" is not an HTTP method; expected one of ${METHODS.join(', ')}`);
 }
 function joinUrl(base, path) {
     if (/^https?:\/\//i.test(path))
@@ -37779,7 +37837,7 @@ function joinUrl(base, path) {
     const url = new URL(base.href);
     const basePath = url.pathname.replace(/\/+$/, '');
     const [pathname, search] = path.split('?', 2);
-    url.pathname = `${basePath}/${pathname.replace(/^\/+/, '')}` || '/';
+    url.pathname = `${basePath}/${pathname.replace(/^\/+/, '')}`;
     if (search !== undefined)
         url.search = search;
     return url;
@@ -37827,7 +37885,18 @@ function pairs(value, separator, where) {
         return { name: line.slice(0, at).trim(), value: line.slice(at + 1).trim() };
     });
 }
-const KEYS = ['name', 'url', 'path', 'method', 'headers', 'expect-status', 'expect-body', 'expect-json', 'expect-header', 'expect-version'];
+const KEYS = [
+    'name',
+    'url',
+    'path',
+    'method',
+    'headers',
+    'expect-status',
+    'expect-body',
+    'expect-json',
+    'expect-header',
+    'expect-version',
+];
 /**
  * Builds the checks. Without `checks`, one check from the top-level inputs; with it, one
  * per item, each key overriding the top-level value. Header values are masked here.
@@ -37941,7 +38010,7 @@ function parseTextMatcher(text) {
     }
 }
 const matches = (matcher, text) => matcher.kind === 'substring' ? text.includes(matcher.text) : matcher.regex.test(text);
-const describeMatcher = (matcher) => (matcher.kind === 'substring' ? JSON.stringify(matcher.text) : matcher.source);
+const describeMatcher = (matcher) => matcher.kind === 'substring' ? JSON.stringify(matcher.text) : matcher.source;
 /** `status`, `$.data.items[0].id`, `checks["db"].ok`. */
 function parseJsonPath(text) {
     let rest = text.trim().replace(/^\$\.?/, '');
@@ -38016,8 +38085,14 @@ function reportedVersion(response) {
 }
 /** Equal, or (for commit SHAs of 7+ characters) one a prefix of the other. */
 function versionMatches(expected, reported) {
-    const a = expected.trim().toLowerCase().replace(/^v(?=\d)/, '');
-    const b = reported.trim().toLowerCase().replace(/^v(?=\d)/, '');
+    const a = expected
+        .trim()
+        .toLowerCase()
+        .replace(/^v(?=\d)/, '');
+    const b = reported
+        .trim()
+        .toLowerCase()
+        .replace(/^v(?=\d)/, '');
     if (a === b)
         return true;
     const isSha = (s) => /^[0-9a-f]{7,40}$/.test(s);
@@ -38043,7 +38118,8 @@ function evaluate(response, expect) {
                 const actual = readPath(json, item.segments);
                 if (!actual.found)
                     problems.push(`${item.path} is missing`);
-                else if (JSON.stringify(actual.value) !== JSON.stringify(item.expected) && String(actual.value) !== String(item.expected))
+                else if (JSON.stringify(actual.value) !== JSON.stringify(item.expected) &&
+                    String(actual.value) !== String(item.expected))
                     problems.push(`${item.path} is ${JSON.stringify(actual.value)}, expected ${JSON.stringify(item.expected)}`);
             }
         }

@@ -1,0 +1,102 @@
+/** The deploy-kit command line, parsed into a command or a UsageError that says what is wrong. */
+import { readFileSync } from 'node:fs';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage:
+  deploy-kit run <action> [--input name=value]... [--env-file file]
+      Run a deploy-kit action on this machine through the same runner contract as GitHub,
+      then print its outputs and job summary. Inputs are the action's \`with:\` keys.
+      --env-file  KEY=value lines added to the action's environment (e.g. DATABASE_URL),
+                  or INPUT_<NAME>=value to pass a secret input without a command line.
+  deploy-kit list
+      The actions this copy of deploy-kit can run.
+  deploy-kit --help`;
+
+export type Command =
+  | { kind: 'run'; action: string; inputs: Record<string, string>; envFiles: string[] }
+  | { kind: 'list' }
+  | { kind: 'help' };
+
+/** Splits `name=value` at the first `=` (values may contain more). */
+function nameValue(option: string, text: string | undefined): [string, string] {
+  if (text === undefined || text === '' || text.startsWith('--'))
+    throw new UsageError(`${option} needs a value: ${option} name=value`);
+  const at = text.indexOf('=');
+  if (at <= 0)
+    throw new UsageError(`${option} "${text}" has no name=value form; expected e.g. ${option} url=https://example.com`);
+  return [text.slice(0, at).trim(), text.slice(at + 1)];
+}
+
+export function parseArgs(argv: string[]): Command {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') return { kind: 'help' };
+  if (verb === 'list') {
+    if (rest.length) throw new UsageError(`list takes no arguments (got ${rest.join(' ')})`);
+    return { kind: 'list' };
+  }
+  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run or list`);
+
+  const [action, ...options] = rest;
+  if (!action || action.startsWith('-'))
+    throw new UsageError('run needs the action to run, e.g. deploy-kit run smoke-test --input url=https://example.com');
+  const inputs: Record<string, string> = {};
+  const envFiles: string[] = [];
+  for (let i = 0; i < options.length; i++) {
+    const arg = options[i] as string;
+    const eq = arg.indexOf('=');
+    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = inline ?? options[++i];
+    if (flag === '--input' || flag === '-i') {
+      const [name, text] = nameValue('--input', value);
+      if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name))
+        throw new UsageError(`--input name "${name}" is not an input name; expected kebab-case like expect-status`);
+      inputs[name] = text;
+    } else if (flag === '--env-file') {
+      if (!value) throw new UsageError('--env-file needs a file name');
+      envFiles.push(value);
+    } else {
+      throw new UsageError(`run does not know "${arg}"; expected --input name=value or --env-file file`);
+    }
+  }
+  return { kind: 'run', action, inputs, envFiles };
+}
+
+/**
+ * Reads KEY=value lines (`export ` prefixes, # comments, blank lines and "double" or
+ * 'single' quoted values allowed). A bad line is reported by number, never by content:
+ * the file usually holds secrets.
+ */
+export function parseEnvFile(text: string, file: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const all = text.split(/\r?\n/);
+  for (let i = 0; i < all.length; i++) {
+    const line = (all[i] as string).trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) throw new UsageError(`${file} line ${i + 1} is not KEY=value`);
+    const [, key, raw = ''] = match as unknown as [string, string, string];
+    let value = raw;
+    if (/^".*"$/.test(raw) && raw.length >= 2)
+      value = raw.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+    else if (/^'.*'$/.test(raw) && raw.length >= 2) value = raw.slice(1, -1);
+    result[key] = value;
+  }
+  return result;
+}
+
+export function readEnvFiles(files: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --env-file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    Object.assign(env, parseEnvFile(text, file));
+  }
+  return env;
+}

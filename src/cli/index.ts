@@ -1,0 +1,34 @@
+/** The deploy-kit command (bin/deploy-kit.js imports this bundle): see USAGE. */
+import { USAGE, UsageError, parseArgs, readEnvFiles } from './args.js';
+import { availableActions, runLocally } from './run.js';
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const command = parseArgs(argv);
+    switch (command.kind) {
+      case 'help':
+        console.log(USAGE);
+        return 0;
+      case 'list':
+        console.log(availableActions().join('\n'));
+        return 0;
+      case 'run': {
+        const env = readEnvFiles(command.envFiles);
+        const { exitCode } = await runLocally(command.action, {
+          inputs: command.inputs,
+          env,
+          debug: process.env.RUNNER_DEBUG === '1',
+        });
+        return exitCode;
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`deploy-kit: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,182 @@
+/**
+ * The deploy-kit command: argument errors, the env file, the terminal rendering, and a
+ * real `deploy-kit run smoke-test` (bin/deploy-kit.js → dist/cli → dist/smoke-test)
+ * against an HTTP server on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../harness/runner.js';
+import { UsageError, parseArgs, parseEnvFile, readEnvFiles } from '../../src/cli/args.js';
+import { createLogPrinter, renderSummary, renderTable } from '../../src/cli/terminal.js';
+import { postRuns } from '../../src/cli/run.js';
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/deploy-kit.js'), ...args], {
+      cwd: mkdtempSync(path.join(tmpdir(), 'dk-cli-')),
+      env: { ...process.env, ...env },
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('arguments', () => {
+  test('run with inputs and env files', () => {
+    expect(
+      parseArgs(['run', 'smoke-test', '--input', 'url=https://x.test/?a=b', '--input=path=/health', '--env-file', 'f']),
+    ).toEqual({
+      kind: 'run',
+      action: 'smoke-test',
+      inputs: { url: 'https://x.test/?a=b', path: '/health' },
+      envFiles: ['f'],
+    });
+  });
+  test.each([
+    [[], 'help'],
+    [['--help'], 'help'],
+    [['list'], 'list'],
+  ])('%j is %s', (argv, kind) => expect(parseArgs(argv).kind).toBe(kind));
+  test.each([
+    [['deploy'], /unknown command "deploy"/],
+    [['run'], /run needs the action to run/],
+    [['run', '--input', 'a=b'], /run needs the action to run/],
+    [['run', 'smoke-test', '--input'], /--input needs a value/],
+    [['run', 'smoke-test', '--input', 'url'], /"url" has no name=value form/],
+    [['run', 'smoke-test', '--input', '=x'], /has no name=value form/],
+    [['run', 'smoke-test', '--input', 'a b=c'], /is not an input name/],
+    [['run', 'smoke-test', '--inptu', 'url=x'], /run does not know "--inptu"/],
+    [['run', 'smoke-test', '--env-file'], /--env-file needs a file name/],
+  ])('%j is refused', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+  test('env files: comments, export, quotes; a bad line is named by number, not content', () => {
+    expect(parseEnvFile('# c\nexport A=1\nB="two\\nlines"\nC=\'$x\'\n\nINPUT_TOKEN = t=k\n', 'f')).toEqual({
+      A: '1',
+      B: 'two\nlines',
+      C: '$x',
+      INPUT_TOKEN: 't=k',
+    });
+    expect(() => parseEnvFile('A=1\nsecret-value-without-key\n', '.env')).toThrow(/^\.env line 2 is not KEY=value$/);
+  });
+  test('post-if conditions', () => {
+    expect(postRuns('failure() || cancelled()', 'success')).toBe(false);
+    expect(postRuns('failure() || cancelled()', 'cancelled')).toBe(true);
+    expect(postRuns('${{ failure() }}', 'failure')).toBe(true);
+    expect(postRuns('always()', 'success')).toBe(true);
+  });
+});
+
+describe('terminal rendering', () => {
+  test('summary tables become aligned text', () => {
+    const html =
+      '<h3>Smoke test passed ✅</h3>\n<table><tr><th>check</th><th>latency</th></tr><tr><td>/health</td><td>12 ms</td></tr><tr><td>a &amp; &lt;b&gt;</td><td>1 ms</td></tr></table>\n\n> note<br>next';
+    expect(renderSummary(html)).toBe(
+      [
+        'Smoke test passed ✅',
+        '',
+        'check    latency',
+        '───────  ───────',
+        '/health  12 ms',
+        'a & <b>  1 ms',
+        '',
+        '> note',
+        'next',
+      ].join('\n'),
+    );
+  });
+  test('emoji take two columns', () => {
+    expect(
+      renderTable(
+        [
+          ['a', 'b'],
+          ['✅', 'x'],
+        ],
+        true,
+      ).split('\n'),
+    ).toEqual(['a   b', '──  ─', '✅  x']);
+  });
+  test('log: groups, annotations once, masks, debug hidden, partial lines', () => {
+    const lines: string[] = [];
+    const printer = createLogPrinter((l) => lines.push(l));
+    printer.write('::add-mask::s3cret\n::group::Work\nusing s3cr');
+    printer.write(
+      'et now\n::debug::hidden\n::endgroup::\n::error title=Boom::bad%0Athing s3cret\n::error::bad%0Athing s3cret\ntail',
+    );
+    printer.flush();
+    expect(lines).toEqual(['▸ Work', '  using *** now', 'Error: Boom: bad', '  thing ***', 'tail']);
+  });
+});
+
+describe('deploy-kit run (compiled)', () => {
+  let server: Server;
+  let base: string;
+  const secret = 'tok-7f3a9c2e51';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const authorized = req.headers.authorization === `Bearer ${secret}`;
+      res.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: authorized ? 'ok' : 'denied', version: 'v1.2.3' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('passes, prints outputs and the summary as text, never the secret header', async () => {
+    const { code, out } = await cli([
+      'run',
+      'smoke-test',
+      '--input',
+      `url=${base}`,
+      '--input',
+      'path=/health',
+      '--input',
+      `headers=Authorization: Bearer ${secret}`,
+      '--input',
+      'expect-version=v1.2.3',
+      '--input',
+      'requests=3',
+    ]);
+    expect(out).not.toContain(secret);
+    expect(out).not.toMatch(/<t[dhr]>|::add-mask::/);
+    expect(out).toMatch(/^passed\s+true$/m);
+    expect(out).toMatch(/^Job summary$/m);
+    expect(out).toMatch(/^\/health\s+http:\/\/127\.0\.0\.1:\d+\/health\s+ok\s+200\s+\d+ ms$/m);
+    expect(out).toMatch(/✔ passed in/);
+    expect(code).toBe(0);
+  });
+
+  test('a failing check exits non-zero with the reason; inputs can come from --env-file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dk-env-'));
+    writeFileSync(path.join(dir, '.env'), `INPUT_URL=${base}\nINPUT_TIMEOUT=1s\nINPUT_INTERVAL=0.2s\n`);
+    const { code, out } = await cli(['run', 'smoke-test', '--env-file', path.join(dir, '.env')]);
+    expect(out).toMatch(/Error: .*Smoke test failed/);
+    expect(out).toMatch(/^passed\s+false$/m);
+    expect(out).toMatch(/✖ failed \(exit 1\)/);
+    expect(code).toBe(1);
+  });
+
+  test('argument errors are clear and exit 2', async () => {
+    const unknown = await cli(['run', 'no-such-action']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toMatch(/there is no action "no-such-action"; this copy has: .*smoke-test/);
+    // (A missing --env-file is checked in-process below: Node 20 itself refuses a missing
+    // file named by --env-file anywhere on its command line, before deploy-kit runs.)
+    expect(() => readEnvFiles(['/nonexistent/.env'])).toThrow('cannot read --env-file /nonexistent/.env: ENOENT');
+  });
+
+  test('a missing required input is the action’s own ConfigurationError', async () => {
+    const { code, out } = await cli(['run', 'smoke-test']);
+    expect(out).toMatch(/Error: Input "url" is required/);
+    expect(code).toBe(1);
+  });
+});
