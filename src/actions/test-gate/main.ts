@@ -1,0 +1,103 @@
+import * as core from '@actions/core';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { readInputs, setOutputs } from '../../lib/action-spec.js';
+import { ConfigurationError, KitError } from '../../lib/errors.js';
+import { runCommand } from '../../lib/exec.js';
+import { writeSummary } from '../../lib/summary.js';
+import { type GateReport, runGate } from '../../gate/gate.js';
+import { renderGateSummary } from '../../gate/summary.js';
+import { spec } from './spec.js';
+
+/** GitHub shows at most 10 error annotations per step; one is kept for the step's own failure. */
+const MAX_TEST_ANNOTATIONS = 9;
+
+export async function run(): Promise<void> {
+  const inputs = readInputs(spec);
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const cwd = path.resolve(workspace, inputs.workingDirectory);
+  if (!isDirectory(cwd))
+    throw new ConfigurationError(
+      `Input "working-directory" is invalid: ${inputs.workingDirectory} is not a directory in ${workspace}.`,
+    );
+  if (inputs.minCoverage !== undefined && !inputs.coverageFile)
+    throw new ConfigurationError('Input "min-coverage" needs "coverage-file": the report to read the coverage from.');
+  if (!inputs.commands.length && !inputs.junit.length && !inputs.coverageFile && inputs.audit === 'none')
+    throw new ConfigurationError(
+      'The gate has nothing to check: give "commands" (example: commands: npm test), or "junit", "coverage-file" or "audit".',
+    );
+
+  const report = await runGate(
+    {
+      commands: inputs.commands,
+      cwd,
+      workspace,
+      shell: inputs.shell,
+      timeoutMs: inputs.timeout,
+      failFast: inputs.failFast,
+      cache: inputs.cache,
+      junit: inputs.junit,
+      coverageFile: inputs.coverageFile,
+      minCoverage: inputs.minCoverage,
+      audit: inputs.audit,
+    },
+    {
+      env: process.env,
+      platform: process.platform,
+      arch: process.arch,
+      run: runCommand,
+      cache: {
+        // @actions/cache is most of the bundle: load it only where the service can be there.
+        isFeatureAvailable: async () =>
+          Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL) &&
+          (await import('@actions/cache')).isFeatureAvailable(),
+        restoreCache: async (paths, key, restoreKeys) =>
+          (await import('@actions/cache')).restoreCache(paths, key, restoreKeys),
+        saveCache: async (paths, key) => (await import('@actions/cache')).saveCache(paths, key),
+      },
+      glob: async (patterns) => {
+        const glob = await import('@actions/glob');
+        return (await glob.create(patterns, { matchDirectories: false, implicitDescendants: false })).glob();
+      },
+      group: core.group,
+      write: (chunk, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+      info: core.info,
+      warning: core.warning,
+    },
+  );
+
+  setOutputs(spec, {
+    passed: report.passed,
+    'failed-commands': JSON.stringify(
+      report.commands.filter((c) => c.result === 'failed' || c.result === 'timed out').map((c) => c.name),
+    ),
+    tests: report.junit?.tests,
+    failures: report.junit?.failed,
+    coverage: report.coverage?.percent,
+  });
+  annotateTests(report);
+  await writeSummary((summary) => renderGateSummary(summary, report));
+  if (!report.passed) throw new KitError(`Test gate failed: ${report.problems.join(' ')}`);
+  core.info(`Test gate passed in ${(report.durationMs / 1000).toFixed(1)} s.`);
+}
+
+function annotateTests(report: GateReport): void {
+  const failures = report.junit?.failures ?? [];
+  for (const failure of failures.slice(0, MAX_TEST_ANNOTATIONS)) {
+    core.error(failure.details, {
+      title: `Test failed: ${failure.name}`,
+      file: failure.file,
+      startLine: failure.line,
+    });
+  }
+  if (failures.length > MAX_TEST_ANNOTATIONS)
+    core.info(`${failures.length - MAX_TEST_ANNOTATIONS} more failing tests are listed in the job summary.`);
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
