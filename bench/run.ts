@@ -1,0 +1,67 @@
+/**
+ * npm run bench [-- name …]: runs every bench/*.bench.ts (or those whose file name
+ * contains one of the names) one after another and prints their tables.
+ *
+ * A bench module's default export is an async function returning one table or several:
+ *   { title, rows: [{ column: value, … }], notes?: string[] }
+ * Targets belong in the notes or a column (e.g. "target < 300 ms: met").
+ */
+import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface BenchTable {
+  title: string;
+  rows: Array<Record<string, string | number>>;
+  notes?: string[];
+}
+
+type Bench = () => Promise<BenchTable | BenchTable[] | void>;
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+
+export function renderTable(table: BenchTable): string {
+  const columns = [...new Set(table.rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: unknown) => String(value ?? '').replace(/\|/g, '\\|');
+  return [
+    `### ${table.title}`,
+    '',
+    `| ${columns.join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...table.rows.map((row) => `| ${columns.map((c) => cell(row[c])).join(' | ')} |`),
+    ...(table.notes?.length ? ['', ...table.notes.map((n) => `- ${n}`)] : []),
+    '',
+  ].join('\n');
+}
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .filter((file) => wanted.length === 0 || wanted.some((w) => file.includes(w)))
+    .sort();
+  if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${wanted.join(', ')}`);
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (the numbers below are wall times on this machine)\n`,
+  );
+  let failed = false;
+  for (const file of files) {
+    const started = Date.now();
+    try {
+      const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: Bench };
+      if (typeof module.default !== 'function') throw new Error(`${file} has no default export function`);
+      const result = await module.default();
+      for (const table of Array.isArray(result) ? result : result ? [result] : []) console.log(renderTable(table));
+      console.log(`(${file}: ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    } catch (error) {
+      failed = true;
+      console.error(`${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
