@@ -1,0 +1,73 @@
+import * as core from '@actions/core';
+import { readInputs, setOutputs } from '../../lib/action-spec.js';
+import { ConfigurationError, KitError } from '../../lib/errors.js';
+import { table, writeSummary } from '../../lib/summary.js';
+import { githubClient } from '../../github/rest.js';
+import { findSuccessfulDeployment } from '../../github/deployments.js';
+import { spec } from './spec.js';
+
+export async function run(): Promise<void> {
+  const inputs = readInputs(spec);
+  const sha = inputs.sha ?? (process.env.GITHUB_SHA || '').toLowerCase();
+  if (!/^[0-9a-f]{40}$/.test(sha))
+    throw new ConfigurationError(
+      'Input "sha" is required outside a workflow run (GITHUB_SHA is not set). Example: sha: ${{ github.sha }}',
+    );
+  const repository = inputs.repository ?? process.env.GITHUB_REPOSITORY ?? '';
+  if (!repository)
+    throw new ConfigurationError(
+      'Input "repository" is required outside a workflow run (GITHUB_REPOSITORY is not set). Example: repository: octo-org/app',
+    );
+  const apiUrl = inputs.apiUrl?.href ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+
+  const client = githubClient({ token: inputs.token, apiUrl, log: core.info });
+  const short = sha.slice(0, 12);
+  const search = await core.group(`Deployments of ${short} to ${inputs.environment}`, async () => {
+    const result = await findSuccessfulDeployment(client, { repository, sha, environment: inputs.environment });
+    for (const e of result.examined)
+      core.info(
+        `deployment ${e.deployment.id} from ${e.deployment.ref} at ${e.deployment.created_at}: ${e.verdict} (${e.states.join(' ← ') || 'no status'})`,
+      );
+    return result;
+  });
+
+  await writeSummary((summary) => {
+    summary.addHeading(`require-deployment: ${inputs.environment}`, 3);
+    summary.addRaw(
+      search.found
+        ? `Commit \`${short}\` was deployed to **${inputs.environment}** successfully (deployment ${search.found.deployment.id}, ${search.found.success.created_at}).\n\n`
+        : `Commit \`${short}\` has **no successful deployment** to ${inputs.environment}: nothing was deployed.\n\n`,
+    );
+    if (search.examined.length)
+      summary.addTable(
+        table(
+          ['deployment', 'ref', 'created', 'result', 'statuses (latest first)'],
+          search.examined.map((e) => [
+            String(e.deployment.id),
+            e.deployment.ref,
+            e.deployment.created_at,
+            e.verdict,
+            e.states.join(' ← '),
+          ]),
+        ),
+      );
+  });
+
+  if (!search.found) {
+    const seen = search.examined.length
+      ? `its ${search.examined.length} deployment(s) there did not succeed (${search.examined.map((e) => e.verdict).join(', ')})`
+      : 'it was never deployed there';
+    throw new KitError(
+      `Commit ${short} has no successful deployment to the ${inputs.environment} environment: ${seen}. Deploy this commit to ${inputs.environment} first (push it to the staging branch), then re-run this workflow.`,
+    );
+  }
+  setOutputs(spec, {
+    'deployment-id': search.found.deployment.id,
+    'environment-url': search.found.success.environment_url || undefined,
+    'deployed-at': search.found.success.created_at,
+    ref: search.found.deployment.ref,
+  });
+  core.info(
+    `Commit ${short} was deployed to ${inputs.environment} successfully (deployment ${search.found.deployment.id}).`,
+  );
+}

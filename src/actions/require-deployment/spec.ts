@@ -1,0 +1,48 @@
+import { defineAction } from '../../lib/action-spec.js';
+import { z } from 'zod';
+import { httpUrl, optional, text } from '../../lib/schemas.js';
+
+const SHA = /^[0-9a-f]{40}$/;
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+
+export const spec = defineAction({
+  name: 'require-deployment',
+  title: 'deploy-kit require-deployment',
+  description:
+    'Fail unless a commit has a successful deployment to an environment (e.g. staging) in GitHub Deployments — the require-staging check of the production workflow.',
+  branding: { icon: 'check-circle', color: 'green' },
+  inputs: {
+    environment: {
+      description: 'The GitHub environment the commit must have been deployed to successfully.',
+      default: 'staging',
+      parse: z.string().trim().min(1, 'must name an environment'),
+    },
+    sha: {
+      description: "The commit (full 40-character SHA); empty: the workflow run's commit (GITHUB_SHA).",
+      example: '${{ github.sha }}',
+      parse: optional(z.string().trim().toLowerCase().regex(SHA, 'not a full 40-character commit SHA')),
+    },
+    token: {
+      description: 'A token that can read deployments: the job token with `permissions: deployments: read`.',
+      required: true,
+      secret: true,
+      example: '${{ github.token }}',
+      parse: text(),
+    },
+    repository: {
+      description: 'owner/name; empty: the repository the workflow runs in (GITHUB_REPOSITORY).',
+      parse: optional(z.string().trim().regex(REPOSITORY, 'not owner/name')),
+    },
+    'api-url': {
+      description:
+        "GitHub's REST API base URL; empty: GITHUB_API_URL (set by the runner, also on GitHub Enterprise Server).",
+      parse: optional(httpUrl()),
+    },
+  },
+  outputs: {
+    'deployment-id': 'The id of the successful deployment found.',
+    'environment-url': 'The URL that deployment reported.',
+    'deployed-at': 'When it reported success (ISO 8601).',
+    ref: 'The branch or tag it was deployed from.',
+  },
+});

@@ -1,0 +1,279 @@
+/**
+ * A fake of the GitHub REST endpoints deploy-kit calls, on 127.0.0.1, keeping state between
+ * calls. Followed from GitHub's REST documentation (docs.github.com/en/rest, API version
+ * 2022-11-28):
+ * - deployments/deployments#list-deployments: GET /repos/{owner}/{repo}/deployments, query
+ *   sha, ref, task, environment, per_page (default 30, max 100), page; newest first.
+ * - deployments/statuses#list-deployment-statuses: GET …/deployments/{id}/statuses, per_page,
+ *   page; newest first.
+ * - using-pagination-in-the-rest-api: `Link: <url>; rel="next"` while more pages exist.
+ * - authenticating-to-the-rest-api: a bad token is 401 {"message":"Bad credentials"}; a
+ *   GITHUB_TOKEN without the permission is 403 "Resource not accessible by integration".
+ * - deployments/environments#create-or-update-an-environment: PUT
+ *   /repos/{owner}/{repo}/environments/{name} with wait_timer, prevent_self_review,
+ *   reviewers [{type: User|Team, id}], deployment_branch_policy {protected_branches,
+ *   custom_branch_policies}; 422 when both policy flags are true.
+ * - deployments/branch-policies#create-a-deployment-branch-policy: POST
+ *   …/environments/{name}/deployment-branch-policies {name, type: branch|tag} → 200; 303 when
+ *   the same pattern exists; 404 when the environment does not use custom policies.
+ * - actions/secrets#get-an-environment-public-key / #create-or-update-an-environment-secret:
+ *   GET …/environments/{name}/secrets/public-key → {key_id, key (base64 X25519)}; PUT
+ *   …/environments/{name}/secrets/{secret_name} {encrypted_value, key_id} → 201 created /
+ *   204 updated.
+ * - users#get-a-user (GET /users/{username} → {id, login, type}), teams#get-a-team-by-name
+ *   (GET /orgs/{org}/teams/{team_slug} → {id, slug}).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task?: string;
+  environment: string;
+  created_at: string;
+  statuses: Array<{ id: number; state: string; environment_url?: string; created_at: string }>;
+}
+
+export interface FakeRepo {
+  deployments: FakeDeployment[];
+  environments: Map<
+    string,
+    Record<string, unknown> & { branch_policies: Array<{ id: number; name: string; type: string }> }
+  >;
+  /** Environment secrets as stored: the sealed box, base64 — never the value. */
+  secrets: Map<string, Map<string, { encrypted_value: string; key_id: string }>>;
+  /** Reject required reviewers (a private repository on a plan without them). */
+  noReviewers?: boolean;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: unknown;
+  authorization?: string;
+}
+
+export class FakeGitHub {
+  readonly repos = new Map<string, FakeRepo>();
+  /** token → permissions it has, e.g. ['deployments:read']. */
+  readonly tokens = new Map<string, Set<string>>();
+  readonly users = new Map<string, number>();
+  readonly teams = new Map<string, number>();
+  readonly requests: RequestRecord[] = [];
+  /** The next N requests answer this status (e.g. 502) before being handled. */
+  failNext: { count: number; status: number } = { count: 0, status: 502 };
+  /** X25519 public key of every environment (base64), and its id. */
+  publicKey = { key: '', key_id: '3380204578043523366' };
+  private server?: http.Server;
+  private nextId = 1000;
+  url = '';
+
+  repo(name: string): FakeRepo {
+    let repo = this.repos.get(name);
+    if (!repo) {
+      repo = { deployments: [], environments: new Map(), secrets: new Map() };
+      this.repos.set(name, repo);
+    }
+    return repo;
+  }
+
+  /** Records a deployment as GitHub Actions does for a job with `environment:`. */
+  addDeployment(repo: string, d: { sha: string; ref?: string; environment: string; states: string[]; url?: string }) {
+    const id = this.nextId++;
+    const created = new Date(Date.UTC(2026, 10, 1) + id * 60_000).toISOString();
+    const deployment: FakeDeployment = {
+      id,
+      sha: d.sha,
+      ref: d.ref ?? 'staging',
+      task: 'deploy',
+      environment: d.environment,
+      created_at: created,
+      statuses: d.states.map((state) => ({
+        id: this.nextId++,
+        state,
+        environment_url: state === 'success' ? (d.url ?? '') : '',
+        created_at: created,
+      })),
+    };
+    this.repo(repo).deployments.push(deployment);
+    return deployment;
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      req.on('end', () => this.handle(req, raw, res));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', this.url);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return send(res, 400, { message: 'Problems parsing JSON' });
+    }
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: req.headers.authorization,
+    });
+    if (this.failNext.count > 0) {
+      this.failNext.count--;
+      return send(res, this.failNext.status, { message: 'Server Error' });
+    }
+    const token = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const permissions = token ? this.tokens.get(token) : undefined;
+    if (!permissions)
+      return send(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
+    const need = (permission: string) => {
+      if (permissions.has(permission)) return true;
+      send(res, 403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '403',
+      });
+      return false;
+    };
+
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'users' && parts.length === 2) {
+      const id = this.users.get(parts[1] as string);
+      return id ? send(res, 200, { id, login: parts[1], type: 'User' }) : send(res, 404, { message: 'Not Found' });
+    }
+    if (parts[0] === 'orgs' && parts[2] === 'teams' && parts.length === 4) {
+      const id = this.teams.get(`${parts[1]}/${parts[3]}`);
+      return id ? send(res, 200, { id, slug: parts[3] }) : send(res, 404, { message: 'Not Found' });
+    }
+    if (parts[0] !== 'repos' || parts.length < 4) return send(res, 404, { message: 'Not Found' });
+    const repo = this.repos.get(`${parts[1]}/${parts[2]}`);
+    if (!repo) return send(res, 404, { message: 'Not Found' });
+    const rest = parts.slice(3);
+
+    if (req.method === 'GET' && rest[0] === 'deployments' && rest.length === 1) {
+      if (!need('deployments:read')) return;
+      const q = url.searchParams;
+      const list = repo.deployments
+        .filter((d) =>
+          ['sha', 'ref', 'task', 'environment'].every((k) => !q.has(k) || q.get(k) === d[k as keyof FakeDeployment]),
+        )
+        .sort((a, b) => b.id - a.id)
+        .map(({ statuses: _statuses, ...d }) => d);
+      return page(res, url, list);
+    }
+    if (req.method === 'GET' && rest[0] === 'deployments' && rest[2] === 'statuses' && rest.length === 3) {
+      if (!need('deployments:read')) return;
+      const deployment = repo.deployments.find((d) => String(d.id) === rest[1]);
+      if (!deployment) return send(res, 404, { message: 'Not Found' });
+      return page(
+        res,
+        url,
+        [...deployment.statuses].sort((a, b) => b.id - a.id),
+      );
+    }
+    if (rest[0] === 'environments' && rest.length === 2 && req.method === 'PUT') {
+      if (!need('administration:write')) return;
+      return this.putEnvironment(res, repo, rest[1] as string, (body ?? {}) as Record<string, unknown>);
+    }
+    if (rest[0] === 'environments' && rest[2] === 'deployment-branch-policies' && req.method === 'POST') {
+      if (!need('administration:write')) return;
+      const env = repo.environments.get(rest[1] as string);
+      if (!env) return send(res, 404, { message: 'Not Found' });
+      const { name, type = 'branch' } = (body ?? {}) as { name?: string; type?: string };
+      if (!name || !['branch', 'tag'].includes(type)) return send(res, 422, { message: 'Validation Failed' });
+      const policy = env.deployment_branch_policy as { custom_branch_policies?: boolean } | null;
+      if (!policy?.custom_branch_policies)
+        return send(res, 404, {
+          message: 'Custom deployment branch and tag policies are not enabled for this environment',
+        });
+      if (env.branch_policies.some((p) => p.name === name && p.type === type))
+        return send(res, 303, { message: 'A deployment branch policy with this name already exists' });
+      const created = { id: this.nextId++, name, type };
+      env.branch_policies.push(created);
+      return send(res, 200, created);
+    }
+    if (rest[0] === 'environments' && rest[2] === 'secrets' && rest[3] === 'public-key' && req.method === 'GET') {
+      if (!need('secrets:read')) return;
+      if (!repo.environments.has(rest[1] as string)) return send(res, 404, { message: 'Not Found' });
+      return send(res, 200, this.publicKey);
+    }
+    if (rest[0] === 'environments' && rest[2] === 'secrets' && rest.length === 4 && req.method === 'PUT') {
+      if (!need('secrets:write')) return;
+      const envName = rest[1] as string;
+      if (!repo.environments.has(envName)) return send(res, 404, { message: 'Not Found' });
+      const { encrypted_value, key_id } = (body ?? {}) as { encrypted_value?: string; key_id?: string };
+      if (!encrypted_value || key_id !== this.publicKey.key_id) return send(res, 422, { message: 'Validation Failed' });
+      const secrets = repo.secrets.get(envName) ?? new Map();
+      repo.secrets.set(envName, secrets);
+      const existed = secrets.has(rest[3] as string);
+      secrets.set(rest[3] as string, { encrypted_value, key_id });
+      return send(res, existed ? 204 : 201, existed ? undefined : {});
+    }
+    return send(res, 404, { message: 'Not Found' });
+  }
+
+  private putEnvironment(res: http.ServerResponse, repo: FakeRepo, name: string, body: Record<string, unknown>) {
+    const policy = body.deployment_branch_policy as
+      { protected_branches?: boolean; custom_branch_policies?: boolean } | null | undefined;
+    if (policy && policy.protected_branches === policy.custom_branch_policies)
+      return send(res, 422, {
+        message: 'Validation Failed: exactly one of protected_branches and custom_branch_policies must be true',
+      });
+    const reviewers = (body.reviewers ?? []) as Array<{ type?: string; id?: number }>;
+    if (reviewers.some((r) => !['User', 'Team'].includes(r.type ?? '') || typeof r.id !== 'number'))
+      return send(res, 422, { message: 'Validation Failed' });
+    if (reviewers.length && repo.noReviewers)
+      return send(res, 422, {
+        message:
+          'Failed to create the environment protection rule. Please ensure the billing plan supports the required reviewers protection rule.',
+      });
+    const existing = repo.environments.get(name);
+    const env = {
+      ...(existing ?? {}),
+      name,
+      wait_timer: body.wait_timer ?? 0,
+      prevent_self_review: body.prevent_self_review ?? false,
+      reviewers,
+      deployment_branch_policy: policy ?? null,
+      branch_policies: existing?.branch_policies ?? [],
+    };
+    repo.environments.set(name, env);
+    return send(res, 200, { id: this.nextId++, name, protection_rules: [], deployment_branch_policy: policy ?? null });
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+function page(res: http.ServerResponse, url: URL, items: unknown[]) {
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
+  const pageNo = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+  const slice = items.slice((pageNo - 1) * perPage, pageNo * perPage);
+  const headers: Record<string, string> = {};
+  if (pageNo * perPage < items.length) {
+    const next = new URL(url);
+    next.searchParams.set('page', String(pageNo + 1));
+    headers.link = `<${next.href}>; rel="next"`;
+  }
+  send(res, 200, slice, headers);
+}
