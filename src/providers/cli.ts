@@ -31,6 +31,12 @@ export interface CliTool {
   parseVersion(output: string): string | undefined;
   /** The release archive for this version and machine; undefined when the platform ships none. */
   asset(version: string, platform: NodeJS.Platform, arch: string): CliAsset | undefined;
+  /**
+   * For a CLI not shipped as a release archive (vercel is an npm package): installs this
+   * version into a new folder and returns it; `asset().binary` is then the path inside it.
+   * Default: download and extract `asset().path`.
+   */
+  install?(version: string, log: (line: string) => void): Promise<string>;
 }
 
 export interface InstalledCli {
@@ -108,24 +114,29 @@ export async function installCli(
   }
 
   const base = (deps.env.DEPLOY_KIT_CLI_MIRROR || DEFAULT_DOWNLOAD_BASE).replace(/\/+$/, '');
-  const url = `${base}${asset.path}`;
+  const url = tool.install ? `the ${tool.name} package` : `${base}${asset.path}`;
   deps.log(`Installing ${tool.name} ${version} from ${url}`);
-  let archive: string;
-  try {
-    archive = await retry(() => deps.download(url), {
-      attempts: 3,
-      baseDelayMs: 1000,
-      onRetry: (error, attempt, delay) =>
-        deps.log(`Download attempt ${attempt} failed (${errorMessage(error)}); retrying in ${delay} ms.`),
-    });
-  } catch (error) {
-    throw new KitError(
-      `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,
-    );
+  let extracted: string;
+  if (tool.install) {
+    extracted = await tool.install(version, deps.log);
+  } else {
+    let archive: string;
+    try {
+      archive = await retry(() => deps.download(url), {
+        attempts: 3,
+        baseDelayMs: 1000,
+        onRetry: (error, attempt, delay) =>
+          deps.log(`Download attempt ${attempt} failed (${errorMessage(error)}); retrying in ${delay} ms.`),
+      });
+    } catch (error) {
+      throw new KitError(
+        `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,
+      );
+    }
+    extracted = await deps.extract(archive);
   }
-  const extracted = await deps.extract(archive);
   if (!existsSync(binaryIn(extracted)))
-    throw new KitError(`The ${tool.name} ${version} archive from ${url} has no ${asset.binary} in it.`);
+    throw new KitError(`The ${tool.name} ${version} from ${url} has no ${asset.binary} in it.`);
   chmodSync(binaryIn(extracted), 0o755);
   const installed = await deps.cacheDir(extracted, tool.name, version);
   const binary = binaryIn(installed);

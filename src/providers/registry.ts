@@ -5,8 +5,9 @@
 import type { InputSpec } from '../lib/action-spec.js';
 import { ConfigurationError } from '../lib/errors.js';
 import type { Provider, ProviderDefinition, ProviderDeps, ProviderInputs } from './provider.js';
+import { vercel } from './vercel/index.js';
 
-export const definitions: ProviderDefinition[] = [];
+export const definitions: ProviderDefinition[] = [vercel as unknown as ProviderDefinition];
 
 export const providerNames = (): string[] => definitions.map((definition) => definition.name);
 

@@ -103,7 +103,7 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     expect(readFileSync(path.join(dir, '.vercel/output/builds.json'), 'utf8')).not.toContain(TOKEN);
     expect(run.log).toMatch(/\$ vercel deploy --prebuilt --prod --yes/);
     expectSecretKept(run, TOKEN);
-    expect(run.summary).toContain('Vercel production deploy');
+    expect(run.summary).toContain('Deploy to Vercel: success');
     expect(run.summary).toContain(before.id);
   });
 
@@ -124,7 +124,7 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     expect(api.calls()).toContain('POST /v2/files');
     const error = run.annotations.find((a) => a.level === 'error');
     expect(error?.message).toContain(`deployment ${created.id} is ERROR (BUILD_FAILED)`);
-    expect(run.summary).toContain('Last lines of the CLI output');
+    expect(run.summary).toContain('Log tail');
     expectSecretKept(run, TOKEN);
   });
 
@@ -157,7 +157,7 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs['previous-deployment-id']).toBe('');
     expect(run.outputs.status).toBe('success');
-    expect(run.log).toContain('Production serves nothing yet');
+    expect(run.log).toContain('Nothing is live yet: this is the first deployment');
   });
 
   it('a token Vercel rejects fails with a message naming the secret, before anything is deployed', async () => {
@@ -167,17 +167,20 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     const run = await deploy({ token: wrong }).run;
     expect(run.exitCode).toBe(1);
     expect(run.log).toContain('Vercel rejected the token');
-    expect(run.log).toContain('Check the secret passed as `token`');
+    expect(run.log).toContain('Check the secret passed as the `token` input');
     expect(api.deployments).toHaveLength(1);
     expectSecretKept(run, wrong);
   });
 
   it('bad input fails before any side effect, naming the input', async () => {
     await startApi();
-    const run = await deploy({ token: 'has-dashes\n', 'project-id': 'fake-app' }).run;
+    const run = await deploy({ token: 'has-dashes' }).run;
     expect(run.exitCode).toBe(1);
-    expect(run.log).toContain('Input "token" is invalid');
-    expect(JSON.stringify(run.annotations)).not.toContain('has-dashes');
+    expect(run.log).toContain('Input "token" is invalid: a Vercel token is letters, digits and _ only');
+    expectSecretKept(run, 'has-dashes');
+    const project = await deploy({ 'project-id': 'fake-app' }).run;
+    expect(project.exitCode).toBe(1);
+    expect(project.log).toContain('Input "project-id" is invalid: "fake-app" is not a Vercel project id');
     expect(api.requests).toHaveLength(0);
     const mismatch = await deploy({ environment: 'preview', production: 'true' }).run;
     expect(mismatch.exitCode).toBe(1);

@@ -9,6 +9,7 @@
  */
 import { KitError, errorMessage } from '../../lib/errors.js';
 import { retry } from '../../lib/retry.js';
+import { tokenRejectedMessage } from '../provider.js';
 
 export const DEFAULT_API_URL = 'https://api.vercel.com';
 
@@ -44,6 +45,8 @@ export interface VercelProject {
 }
 
 /** The token was refused: says so, and which secret to check. */
+export { rejected as tokenRejected };
+
 export class TokenRejected extends KitError {
   override name = 'TokenRejected';
 }
@@ -53,7 +56,9 @@ export class NotFound extends KitError {
 }
 
 export const TOKEN_HELP =
-  'Check the secret passed as `token` (for example secrets.VERCEL_TOKEN): it must be a Vercel access token created at https://vercel.com/account/tokens, not expired, with access to the team that owns the project (`org-id`).';
+  'it must be a Vercel access token (for example secrets.VERCEL_TOKEN) created at https://vercel.com/account/tokens, not expired, and scoped to the team that owns the project (`org-id`).';
+
+const rejected = (detail: string) => tokenRejectedMessage({ title: 'Vercel', tokenHelp: TOKEN_HELP }, detail);
 
 export interface ApiOptions {
   baseUrl: string;
@@ -104,9 +109,12 @@ export class VercelApi {
         }
         if (response.ok) return body as T;
         const message = body.error?.message ?? `HTTP ${response.status}`;
-        if (response.status === 403 && (body.error?.invalidToken || body.error?.code === 'forbidden'))
-          throw new TokenRejected(`Vercel rejected the token (${message}). ${TOKEN_HELP}`);
-        if (response.status === 401) throw new TokenRejected(`Vercel rejected the token (${message}). ${TOKEN_HELP}`);
+        if (response.status === 401 || (response.status === 403 && body.error?.invalidToken))
+          throw new TokenRejected(rejected(`${message}, HTTP ${response.status}`));
+        if (response.status === 403)
+          throw new KitError(
+            `Vercel refused ${where}: ${message}. The token works but has no access here: check that it is scoped to the team \`org-id\` names.`,
+          );
         if (response.status === 404) throw new NotFound(message);
         if (response.status === 429 || response.status >= 500)
           throw new Transient(`${where} answered ${response.status}: ${message}`);

@@ -5,9 +5,17 @@
  * through the API that production serves the old deployment again.
  */
 import { KitError } from '../../lib/errors.js';
-import { type RunOptions, type RunResult, tail } from '../../lib/exec.js';
-import type { DeployOutcome, DeployStatus, Deployment, Provider } from '../provider.js';
-import { TOKEN_HELP, VercelApi, type VercelDeployment, stateOf } from './api.js';
+import { tail } from '../../lib/exec.js';
+import type {
+  DeployAttempt,
+  DeployContext,
+  DeployOutcome,
+  Deployment,
+  DeploymentPhase,
+  Provider,
+  ProviderDeps,
+} from '../provider.js';
+import { VercelApi, type VercelDeployment, stateOf, tokenRejected } from './api.js';
 import {
   buildArgs,
   cliEnv,
@@ -27,37 +35,22 @@ export interface VercelSettings {
   prebuilt: boolean;
   /** Absolute path of the project to deploy. */
   workingDirectory: string;
-  /** The CLI is stopped after this long (pull, build and deploy together). */
-  timeoutMs: number;
   apiUrl: string;
   /** Pass `--api` to the CLI (only when the user set api-url). */
   cliApiUrl?: string;
   globalConfigDir: string;
 }
 
-export interface VercelDeps {
-  /** The vercel executable. */
-  cli: () => Promise<string>;
-  run: (command: string, args: string[], options?: RunOptions) => Promise<RunResult>;
-  fetch?: typeof fetch;
-  env: NodeJS.ProcessEnv;
-  log: (line: string) => void;
-  sleep: (ms: number) => Promise<void>;
-  now: () => number;
-}
-
 /** What the CLI did; verify() then asks Vercel what really happened. */
-export interface VercelAttempt {
+export interface VercelAttempt extends DeployAttempt {
   /** The deployment's host, as `vercel deploy` printed it. */
   host?: string;
   /** The step the CLI was in when it stopped: pull, build or deploy. */
   step: string;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
   /** When `vercel deploy` started (for finding a deployment it created before it was killed). */
   deployStartedAt?: number;
-  output: string;
+  /** The deadline the CLI ran under. */
+  timeoutMs: number;
 }
 
 const ROLLBACK_CONFIRM_MS = 60_000;
@@ -68,7 +61,8 @@ export class VercelProvider implements Provider {
 
   constructor(
     private readonly settings: VercelSettings,
-    private readonly deps: VercelDeps,
+    private readonly deps: ProviderDeps,
+    private readonly now: () => number = Date.now,
   ) {
     this.api = new VercelApi({
       baseUrl: settings.apiUrl,
@@ -95,13 +89,8 @@ export class VercelProvider implements Provider {
     return found ? toDeployment(found, false) : undefined;
   }
 
-  async deploy(): Promise<DeployOutcome> {
-    const attempt = await this.attempt();
-    return this.verify(attempt);
-  }
-
   /** Runs pull → build → deploy (or deploy alone without `prebuilt`), under one deadline. */
-  async attempt(): Promise<VercelAttempt> {
+  async deploy(context: DeployContext): Promise<VercelAttempt> {
     const { production, prebuilt } = this.settings;
     const steps: Array<[string, string[]]> = prebuilt
       ? [
@@ -110,33 +99,43 @@ export class VercelProvider implements Provider {
           ['deploy', deployArgs(production, true)],
         ]
       : [['deploy', deployArgs(production, false)]];
-    const cli = await this.deps.cli();
+    const cli = (await this.deps.cli()).path;
     const env = cliEnv(this.deps.env, this.settings);
-    const started = this.deps.now();
-    const deadline = started + this.settings.timeoutMs;
+    const started = this.now();
+    const deadline = started + context.timeoutMs;
     let output = '';
     let deployStartedAt: number | undefined;
     for (const [step, args] of steps) {
       const argv = [...args, ...this.globalArgs()];
-      this.deps.log(`$ vercel ${argv.join(' ')}`);
-      if (step === 'deploy') deployStartedAt = this.deps.now();
+      context.log(`$ vercel ${argv.join(' ')}`);
+      if (step === 'deploy') deployStartedAt = this.now();
       const result = await this.deps.run(cli, argv, {
         cwd: this.settings.workingDirectory,
         env,
-        timeoutMs: Math.max(1, deadline - this.deps.now()),
-        onStderr: (chunk) => this.deps.log(chunk.replace(/\n$/, '')),
-        onStdout: (chunk) => this.deps.log(chunk.replace(/\n$/, '')),
+        timeoutMs: Math.max(1, deadline - this.now()),
+        onStderr: (chunk) => context.log(chunk.replace(/\n$/, '')),
+        onStdout: (chunk) => context.log(chunk.replace(/\n$/, '')),
       });
       output += `${result.stderr}\n${result.stdout}\n`;
       const host = step === 'deploy' ? deploymentUrlFrom(result.stdout) : undefined;
       if (result.timedOut || result.exitCode !== 0 || step === 'deploy') {
+        const problem = result.timedOut
+          ? `was stopped during \`vercel ${step}\` after the ${Math.round(context.timeoutMs / 1000)} s timeout`
+          : result.exitCode !== 0
+            ? `\`vercel ${step}\` exited with code ${result.exitCode}`
+            : host
+              ? undefined
+              : '`vercel deploy` printed no deployment URL';
         return {
+          deployment: host ? { id: host, url: `https://${host}` } : undefined,
           host,
           step,
           exitCode: result.exitCode,
           timedOut: result.timedOut,
-          durationMs: this.deps.now() - started,
+          durationMs: this.now() - started,
+          problem,
           deployStartedAt,
+          timeoutMs: context.timeoutMs,
           output: tail(output, 40),
         };
       }
@@ -145,12 +144,11 @@ export class VercelProvider implements Provider {
   }
 
   /** Decides the outcome from Vercel's own state, not only from the CLI's exit code. */
-  async verify(attempt: VercelAttempt): Promise<DeployOutcome> {
-    const cliWord = attempt.timedOut
-      ? `the CLI was stopped during \`vercel ${attempt.step}\` after the ${Math.round(this.settings.timeoutMs / 1000)} s timeout`
-      : `\`vercel ${attempt.step}\` exited with code ${attempt.exitCode}`;
+  async verify(plain: DeployAttempt): Promise<DeployOutcome> {
+    const attempt = plain as VercelAttempt;
+    const cliWord = attempt.problem ? `the CLI ${attempt.problem}` : 'the CLI reported success';
     if (tokenRejectedIn(attempt.output)) {
-      return { status: 'failed', evidence: `Vercel rejected the token. ${TOKEN_HELP}`, logTail: attempt.output };
+      return { status: 'failed', evidence: tokenRejected(`the CLI said so`), logTail: attempt.output };
     }
     const created = await this.createdDeployment(attempt);
     if (!created) {
@@ -232,25 +230,26 @@ export class VercelProvider implements Provider {
    * waits up to --timeout; cli commands/rollback), then the API must report production
    * serving it. Returns what production serves afterwards.
    */
-  async rollback(target: Deployment, reason: string): Promise<Deployment | undefined> {
-    const cli = await this.deps.cli();
-    const seconds = Math.max(1, Math.round(this.settings.timeoutMs / 1000));
+  async rollback(target: Deployment, reason: string, context: DeployContext): Promise<Deployment | undefined> {
+    const cli = (await this.deps.cli()).path;
+    // The CLI's own wait (--timeout) ends before ours, so its verdict is heard.
+    const seconds = Math.max(1, Math.round(context.timeoutMs / 1000) - 10);
     const argv = [...rollbackArgs(target.id, this.settings.orgId, seconds), ...this.globalArgs()];
-    this.deps.log(`Rolling back to ${target.id}: ${reason}`);
-    this.deps.log(`$ vercel ${argv.join(' ')}`);
+    context.log(`Rolling back to ${target.id}: ${reason}`);
+    context.log(`$ vercel ${argv.join(' ')}`);
     const result = await this.deps.run(cli, argv, {
       cwd: this.settings.workingDirectory,
       env: cliEnv(this.deps.env, this.settings),
-      timeoutMs: this.settings.timeoutMs + 15_000,
-      onStderr: (chunk) => this.deps.log(chunk.replace(/\n$/, '')),
-      onStdout: (chunk) => this.deps.log(chunk.replace(/\n$/, '')),
+      timeoutMs: context.timeoutMs,
+      onStderr: (chunk) => context.log(chunk.replace(/\n$/, '')),
+      onStdout: (chunk) => context.log(chunk.replace(/\n$/, '')),
     });
     const output = tail(`${result.stderr}\n${result.stdout}`, 20);
-    if (tokenRejectedIn(output)) throw new KitError(`Vercel rejected the token during the rollback. ${TOKEN_HELP}`);
+    if (tokenRejectedIn(output)) throw new KitError(tokenRejected('during the rollback'));
     // The CLI waited for the alias job; give the API a short while to show the result too.
-    const until = this.deps.now() + (result.exitCode === 0 ? ROLLBACK_CONFIRM_MS : 5_000);
+    const until = this.now() + (result.exitCode === 0 ? ROLLBACK_CONFIRM_MS : 5_000);
     let live = await this.current();
-    while (live?.id !== target.id && this.deps.now() < until) {
+    while (live?.id !== target.id && this.now() < until) {
       await this.deps.sleep(1000);
       live = await this.current();
     }
@@ -267,13 +266,20 @@ export class VercelProvider implements Provider {
 /** Deployment URLs: a production deployment is served at its production domain. */
 function toDeployment(d: VercelDeployment, isLive: boolean): Deployment {
   const host = isLive && d.alias?.length ? d.alias[0] : d.url;
+  const state = stateOf(d);
   return {
     id: d.id,
     url: `https://${host}`,
-    status: stateOf(d),
+    status: state,
+    phase: phaseOf(state),
     createdAt: new Date(d.createdAt).toISOString(),
   };
 }
 
-export const statusWord = (status: DeployStatus): string =>
-  status === 'success' ? 'live' : status === 'failed' ? 'failed' : 'not confirmed';
+/** READY / ERROR and CANCELED / the rest (client/src/utils/ready-state.ts isReady/isFailed). */
+function phaseOf(state: string | undefined): DeploymentPhase | undefined {
+  if (!state) return undefined;
+  if (state === 'READY') return 'succeeded';
+  if (state === 'ERROR' || state.endsWith('_ERROR') || state === 'CANCELED') return 'failed';
+  return 'in-progress';
+}
