@@ -1,0 +1,206 @@
+/**
+ * Database benches (npm run bench -- db):
+ * - backup-db throughput on a generated database of at least 1 GiB, against `pg_dump -Fc`
+ *   run directly on the same database in the same run (target: at least 0.9 of it);
+ * - migrate on 200 trivial migrations, against psql -f of the same files.
+ * The 1 GiB database lives only here, never in the tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction } from '../tests/harness/runner.js';
+import { type Postgres, startPostgres } from '../tests/support/postgres.js';
+import type { BenchTable } from './run.js';
+
+const GiB = 1024 ** 3;
+const mb = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
+const rate = (bytes: number, ms: number) => `${(bytes / 1024 ** 2 / (ms / 1000)).toFixed(1)} MB/s`;
+
+function timed<T>(fn: () => T): { result: T; ms: number } {
+  const started = performance.now();
+  const result = fn();
+  return { result, ms: performance.now() - started };
+}
+
+async function timedAsync<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await fn();
+  return { result, ms: performance.now() - started };
+}
+
+/** Grows a table in batches until the database is at least `bytes` big. */
+async function generate(pg: Postgres, database: string, bytes: number): Promise<number> {
+  await pg.query(
+    `CREATE TABLE events (id bigint, at timestamptz, kind text, actor text, payload text, amount numeric(12,2))`,
+    [],
+    database,
+  );
+  let size = 0;
+  for (let batch = 0; size < bytes; batch++) {
+    const from = batch * 1_000_000 + 1;
+    // Text that compresses like real rows do (hex digests and repeats), not all-zero pages.
+    await pg.query(
+      `INSERT INTO events
+         SELECT g, now() - g * interval '1 second', (ARRAY['signup','login','order','refund'])[1 + g % 4],
+                'user' || (g % 50000), md5(g::text) || ' ' || md5((g % 977)::text) || ' ' || repeat('ab', g % 40),
+                (g % 100000) / 100.0
+           FROM generate_series($1::bigint, $1::bigint + 999999) g`,
+      [from],
+      database,
+    );
+    size = Number(
+      (await pg.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n', [], database)).rows[0]?.n,
+    );
+  }
+  return size;
+}
+
+async function backupBench(): Promise<BenchTable> {
+  const pg = await startPostgres({ major: 15 });
+  try {
+    const url = await pg.createDatabase('bench_backup');
+    const { result: size, ms: genMs } = await timedAsync(() => generate(pg, 'bench_backup', GiB));
+    const out = mkdtempSync(path.join(tmpdir(), 'dk-bench-backup-'));
+    const rows: BenchTable['rows'] = [];
+    const direct: number[] = [];
+    const action: number[] = [];
+    for (let round = 1; round <= 2; round++) {
+      const file = path.join(out, `direct-${round}.dump`);
+      const run = timed(() =>
+        spawnSync(path.join(pg.bin, 'pg_dump'), ['-Fc', `--dbname=${url}`, '-f', file], { encoding: 'utf8' }),
+      );
+      if (run.result.status !== 0) throw new Error(`pg_dump failed: ${run.result.stderr}`);
+      direct.push(run.ms);
+      rows.push({
+        run: `pg_dump -Fc -f (round ${round})`,
+        'dump time': `${(run.ms / 1000).toFixed(1)} s`,
+        'database MB/s': rate(size, run.ms),
+        'dump size MB': mb(statSync(file).size),
+      });
+      rmSync(file);
+
+      const folder = path.join(out, `action-${round}`);
+      const step = await timedAsync(() =>
+        runAction('backup-db', { inputs: { 'database-url': url, path: folder, upload: 'none' }, timeoutMs: 1_800_000 }),
+      );
+      if (step.result.exitCode !== 0) throw new Error(`backup-db failed:\n${step.result.log.slice(-2000)}`);
+      const dumpMs = Number(step.result.outputs['duration-ms']);
+      action.push(dumpMs);
+      rows.push({
+        run: `backup-db (round ${round})`,
+        'dump time': `${(dumpMs / 1000).toFixed(1)} s (whole step with verify: ${(step.ms / 1000).toFixed(1)} s)`,
+        'database MB/s': rate(size, dumpMs),
+        'dump size MB': mb(Number(step.result.outputs['size-bytes'])),
+      });
+      rmSync(folder, { recursive: true, force: true });
+    }
+    const ratio = Math.min(...direct) / Math.min(...action);
+    return {
+      title: `backup-db vs pg_dump -Fc on a ${(size / GiB).toFixed(2)} GiB database (PostgreSQL 15)`,
+      rows,
+      notes: [
+        `throughput ratio backup-db / pg_dump (best of 2 each): ${ratio.toFixed(2)} — target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'}`,
+        `backup-db streams pg_dump's stdout through sha256 into the file; pg_dump -f writes the file itself (no checksum).`,
+        `generating the database took ${(genMs / 1000).toFixed(0)} s (fsync off).`,
+      ],
+    };
+  } finally {
+    await pg.stop();
+  }
+}
+
+async function migrateBench(): Promise<BenchTable> {
+  const pg = await startPostgres({ major: 15 });
+  try {
+    const project = mkdtempSync(path.join(tmpdir(), 'dk-bench-migrate-'));
+    const dir = path.join(project, 'migrations');
+    mkdirSync(dir);
+    const files: string[] = [];
+    for (let i = 1; i <= 200; i++) {
+      const file = path.join(dir, `${String(i).padStart(4, '0')}_t${i}.sql`);
+      writeFileSync(
+        file,
+        `CREATE TABLE t${i} (id int PRIMARY KEY, name text);\nINSERT INTO t${i} VALUES (1, 'one');\n`,
+      );
+      files.push(file);
+    }
+    const psql = path.join(pg.bin, 'psql');
+    const rows: BenchTable['rows'] = [];
+
+    const oneProcess = await pg.createDatabase('bench_psql_one');
+    const one = timed(() =>
+      spawnSync(psql, [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        `--dbname=${oneProcess}`,
+        ...files.flatMap((f) => ['-f', f]),
+      ]),
+    );
+    if (one.result.status !== 0) throw new Error(`psql failed: ${one.result.stderr}`);
+    rows.push({
+      run: 'psql -f × 200 in one psql process (autocommit)',
+      time: `${one.ms.toFixed(0)} ms`,
+      'per migration': `${(one.ms / 200).toFixed(1)} ms`,
+    });
+
+    const perFile = await pg.createDatabase('bench_psql_each');
+    const each = timed(() => {
+      for (const f of files) {
+        const r = spawnSync(psql, ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', `--dbname=${perFile}`, '-f', f]);
+        if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+      }
+    });
+    rows.push({
+      run: 'psql -1 -f, one process per file',
+      time: `${each.ms.toFixed(0)} ms`,
+      'per migration': `${(each.ms / 200).toFixed(1)} ms`,
+    });
+
+    const url = await pg.createDatabase('bench_migrate');
+    const step = await timedAsync(() =>
+      runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
+    );
+    if (step.result.exitCode !== 0 || step.result.outputs.applied !== '200')
+      throw new Error(`migrate failed:\n${step.result.log.slice(-2000)}`);
+    const engine = /in ([\d.]+) (ms|s)\./.exec(step.result.summary);
+    const engineMs = engine ? Number(engine[1]) * (engine[2] === 's' ? 1000 : 1) : NaN;
+    rows.push({
+      run: 'migrate tool: sql (whole step: node start, connect, lock, table, 200 transactions + records)',
+      time: `${step.ms.toFixed(0)} ms`,
+      'per migration': `${(step.ms / 200).toFixed(1)} ms`,
+    });
+    rows.push({
+      run: 'migrate: engine time only (from its summary)',
+      time: `${engineMs.toFixed(0)} ms`,
+      'per migration': `${(engineMs / 200).toFixed(1)} ms`,
+    });
+
+    const again = await timedAsync(() =>
+      runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
+    );
+    rows.push({
+      run: 'migrate again, nothing pending (200 checksums compared)',
+      time: `${again.ms.toFixed(0)} ms`,
+      'per migration': '—',
+    });
+    return {
+      title: 'migrate: 200 trivial migrations vs psql -f (PostgreSQL 15)',
+      rows,
+      notes: [
+        `ratio migrate step / one psql process: ${(step.ms / one.ms).toFixed(2)}; / psql per file: ${(step.ms / each.ms).toFixed(2)}`,
+        'migrate does per file what psql -1 does, plus recording version, checksum and duration in the same transaction, under one advisory lock.',
+      ],
+    };
+  } finally {
+    await pg.stop();
+  }
+}
+
+export default async function bench(): Promise<BenchTable[]> {
+  const migrate = await migrateBench();
+  const backup = await backupBench();
+  return [migrate, backup];
+}
