@@ -107,6 +107,25 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     expect(run.summary).toContain(before.id);
   });
 
+  it('after an instant rollback pinned production, a production deploy promotes itself', async () => {
+    await startApi();
+    const older = api.seedProduction(Date.now() - 7_200_000);
+    api.seedProduction(Date.now() - 3_600_000);
+    api.rolledBackTo(older);
+    const run = await deploy({ prebuilt: 'false' }).run;
+    expect(run.exitCode).toBe(0);
+    const created = api.deployments.at(-1)!;
+    expect(run.outputs).toMatchObject({
+      'previous-deployment-id': older.id,
+      'deployment-id': created.id,
+      url: 'https://fake-app.vercel.app',
+      status: 'success',
+    });
+    expect(api.calls()).toContain(`POST /v10/projects/prj_fake/promote/${created.id}`);
+    expect(api.production()?.id).toBe(created.id);
+    expect(run.summary).toContain('promoted: production was pinned by an earlier rollback');
+  });
+
   it('a build that fails after upload: status failed, production untouched, previous id and log tail kept', async () => {
     await startApi();
     const before = api.seedProduction();

@@ -87,6 +87,12 @@ export class FakeVercelApi {
     productionAlias: string;
     /** Which deployment production serves. */
     productionId?: string;
+    /**
+     * Whether new production deployments get the production domains. A rollback turns it
+     * off until a deployment is promoted (Vercel docs, instant rollback / `vercel promote`:
+     * "To undo a rollback, promote a deployment").
+     */
+    autoAssign: boolean;
     lastAliasRequest?: {
       jobStatus: 'pending' | 'in-progress' | 'succeeded' | 'failed' | 'skipped';
       requestedAt: number;
@@ -106,6 +112,7 @@ export class FakeVercelApi {
       name,
       accountId: TEAM.id,
       productionAlias: `${name}.vercel.app`,
+      autoAssign: true,
     };
     this.scenario = { build: 'ready', aliasJob: 'succeeded', tokens: [options.token ?? 'vercelTestToken123'] };
   }
@@ -133,6 +140,19 @@ export class FakeVercelApi {
     Object.assign(deployment, { readyState: 'READY', ready: createdAt + 1000, polls: 99 });
     this.assignProduction(deployment);
     return deployment;
+  }
+
+  /** As if someone ran an instant rollback to `to` on Vercel: production pinned there. */
+  rolledBackTo(to: FakeDeployment): void {
+    this.project.lastAliasRequest = {
+      jobStatus: 'succeeded',
+      requestedAt: Date.now() - 600_000,
+      toDeploymentId: to.id,
+      fromDeploymentId: this.project.productionId,
+      type: 'rollback',
+    };
+    this.assignProduction(to);
+    this.project.autoAssign = false;
   }
 
   /** Requests other than the CLI's background noise, as `METHOD /path`. */
@@ -242,8 +262,9 @@ export class FakeVercelApi {
     } else {
       d.readyState = 'READY';
       d.ready = Date.now();
-      // A production deployment gets the production alias; a preview one its own url.
-      if (d.target === 'production') this.assignProduction(d);
+      // A production deployment gets the production alias (unless a rollback pinned
+      // production); a preview one only its own url.
+      if (d.target === 'production' && this.project.autoAssign) this.assignProduction(d);
       else d.aliasAssigned = Date.now();
     }
   }
@@ -401,7 +422,10 @@ export class FakeVercelApi {
       fromDeploymentId: this.project.productionId,
       type,
     };
-    if (outcome === 'succeeded') this.assignProduction(target);
+    if (outcome === 'succeeded') {
+      this.assignProduction(target);
+      this.project.autoAssign = type === 'promote';
+    }
     send(res, 201, {});
   }
 }

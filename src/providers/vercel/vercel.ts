@@ -22,6 +22,7 @@ import {
   deployArgs,
   deploymentUrlFrom,
   globalArgs,
+  promoteArgs,
   pullArgs,
   rollbackArgs,
   tokenRejectedIn,
@@ -181,21 +182,57 @@ export class VercelProvider implements Provider {
     if (!this.settings.production) {
       return { status: 'success', deployment, evidence: `${cliWord}; Vercel says ${named}.`, logTail: attempt.output };
     }
-    const live = await this.current();
+    let project = await this.api.project(this.settings.projectId);
+    let live = project.targets?.production;
+    let promoted = '';
+    if (live?.id !== created.id && this.pinnedByRollback(project, live, created)) {
+      // After an instant rollback Vercel stops giving new production deployments the
+      // production domains until one is promoted ("To undo a rollback, promote a
+      // deployment", docs /cli/rollback); this deploy asked for production, so promote it.
+      promoted = await this.promote(created.id, attempt);
+      project = await this.api.project(this.settings.projectId);
+      live = project.targets?.production;
+    }
     if (live?.id !== created.id) {
       return {
         status: 'failed',
         deployment,
-        evidence: `${cliWord}; Vercel says ${named}, but production still serves ${live?.id ?? 'nothing'} (a project rolled back on Vercel keeps its domains until a deployment is promoted).`,
+        evidence: `${cliWord}; Vercel says ${named}, but production serves ${live?.id ?? 'nothing'}${promoted ? ` even after \`vercel promote\`: ${promoted}` : ''}.`,
         logTail: attempt.output,
       };
     }
     return {
       status: 'success',
-      deployment: { ...deployment, url: live.url },
-      evidence: `${cliWord}; Vercel says ${named} and production serves it.`,
+      deployment: toDeployment(live, true),
+      evidence: `${cliWord}; Vercel says ${named} and production serves it${promoted ? ' (promoted: production was pinned by an earlier rollback)' : ''}.`,
       logTail: attempt.output,
     };
+  }
+
+  /** Production pinned by a rollback, and nothing newer than ours live (never override a newer deploy). */
+  private pinnedByRollback(
+    project: { lastAliasRequest?: { type: string; jobStatus: string } | null },
+    live: VercelDeployment | undefined,
+    ours: VercelDeployment,
+  ): boolean {
+    const last = project.lastAliasRequest;
+    return last?.type === 'rollback' && last.jobStatus === 'succeeded' && (!live || live.createdAt < ours.createdAt);
+  }
+
+  /** `vercel promote <id>` (commands/promote: POST /v10/projects/:id/promote/:dpl, then waits). */
+  private async promote(id: string, attempt: VercelAttempt): Promise<string> {
+    const cli = (await this.deps.cli()).path;
+    const timeoutMs = Math.min(Math.max(attempt.timeoutMs, 30_000), 5 * 60_000);
+    const argv = [...promoteArgs(id, this.settings.orgId, Math.round(timeoutMs / 1000) - 10), ...this.globalArgs()];
+    this.deps.log(`Production is pinned by an earlier rollback; promoting ${id}.`);
+    this.deps.log(`$ vercel ${argv.join(' ')}`);
+    const result = await this.deps.run(cli, argv, {
+      cwd: this.settings.workingDirectory,
+      env: cliEnv(this.deps.env, this.settings),
+      timeoutMs,
+      onStderr: (chunk) => this.deps.log(chunk.replace(/\n$/, '')),
+    });
+    return tail(`${result.stderr}\n${result.stdout}`, 5);
   }
 
   /** The deployment this attempt created: from the URL the CLI printed, else asked of Vercel. */
