@@ -6,6 +6,8 @@ export interface RunOptions {
   /** Killed (the whole process group) after this long; timedOut is then true. */
   timeoutMs?: number;
   input?: string;
+  /** Piped to the program's stdin instead of `input` (e.g. a tar stream). */
+  stdin?: NodeJS.ReadableStream;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   /** Keep at most this many characters of each stream (the tail). */
@@ -78,7 +80,8 @@ export function runCommand(command: string, args: string[], options: RunOptions 
       resolve({ exitCode, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
+    if (options.stdin) options.stdin.pipe(child.stdin);
+    else child.stdin.end(options.input ?? '');
   });
 }
 

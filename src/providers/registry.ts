@@ -6,8 +6,9 @@ import type { InputSpec } from '../lib/action-spec.js';
 import { ConfigurationError } from '../lib/errors.js';
 import type { Provider, ProviderDefinition, ProviderDeps, ProviderInputs } from './provider.js';
 import { vercel } from './vercel/index.js';
+import { vm } from './vm/index.js';
 
-export const definitions: ProviderDefinition[] = [vercel as unknown as ProviderDefinition];
+export const definitions: ProviderDefinition[] = [vercel, vm] as unknown as ProviderDefinition[];
 
 export const providerNames = (): string[] => definitions.map((definition) => definition.name);
 
