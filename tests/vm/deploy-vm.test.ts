@@ -3,7 +3,7 @@
  * the compiled action (dist/deploy-vm) through the runner contract, deploying the
  * example app (examples/app) into an app folder whose name is hostile to shells.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +17,9 @@ import { vm } from '../../src/providers/vm/index.js';
 import { rollbackFlow } from '../../src/providers/rollback.js';
 import { runnerDeps } from '../../src/providers/runner-deps.js';
 import type { ProviderInputs } from '../../src/providers/provider.js';
+
+// Several deploys per test, each a few seconds of SSH round trips (more on a busy machine).
+jest.setTimeout(180_000);
 
 // A file and a folder name that break anything that pastes them into a shell.
 const HOSTILE_FILE = `it's a "file" $(touch PWNED) ; rm -rf x \`id\`.txt`;
