@@ -3,10 +3,11 @@
  * GitHub runner runs it, against small real projects in temp dirs.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ActionRun, runAction } from '../harness/runner.js';
+import { startFakeCacheService } from './fake-cache-service.js';
 import { type FakeRegistry, closedPort, startFakeRegistry } from './fake-registry.js';
 import { FAILING_ASSERT_LINE, FIXTURES, copyPytestProject, makeNodeProject } from './projects.js';
 
@@ -285,6 +286,48 @@ describe('test-gate: dependency cache', () => {
     expect(messages.some((m) => /Failed to restore|restoring npm's cache failed/.test(m))).toBe(true);
     expect(messages.some((m) => /Failed to save|saving npm's cache/.test(m))).toBe(true);
     expect(errors(run)).toEqual([]);
+  });
+});
+
+describe('test-gate: dependency cache with a cache service on 127.0.0.1', () => {
+  it('saves after a miss, restores on the next run (exact hit), and from an older key when the lockfile changes', async () => {
+    const service = await startFakeCacheService();
+    try {
+      const dir = makeNodeProject();
+      const npmCache = mkdtempSync(path.join(tmpdir(), 'dk-npm-cache-'));
+      const env = { ACTIONS_CACHE_URL: service.url, ACTIONS_RUNTIME_TOKEN: 'dummy', npm_config_cache: npmCache };
+      const gateWithCache = () =>
+        runAction('test-gate', { cwd: dir, inputs: { commands: 'npm test' }, env, timeoutMs: 90_000 });
+      // The first run: nothing cached yet; a command fills the folder, the gate saves it.
+      writeFileSync(path.join(npmCache, 'downloaded.tgz'), 'first run');
+      const first = await gateWithCache();
+      expect(first.exitCode).toBe(0);
+      expect(warnings(first).map((w) => w.message)).toEqual([
+        expect.stringContaining('no npm cache for package-lock.json yet'),
+      ]);
+      const [saved] = service.entries();
+      expect(saved?.key).toMatch(/^deploy-kit-test-gate-npm-Linux-x64-[0-9a-f]{64}$/);
+      expect(first.summary).toContain('<td>cache (npm)</td><td>miss, saved</td>');
+
+      // The second run on a fresh machine: the folder comes back from the cache.
+      rmSync(npmCache, { recursive: true, force: true });
+      const second = await gateWithCache();
+      expect(second.exitCode).toBe(0);
+      expect(readFileSync(path.join(npmCache, 'downloaded.tgz'), 'utf8')).toBe('first run');
+      expect(second.summary).toContain('<td>cache (npm)</td><td>hit, not needed</td>');
+      expect(warnings(second)).toEqual([]);
+
+      // A changed lockfile: the older cache is restored by prefix and a new one saved.
+      writeFileSync(
+        path.join(dir, 'package-lock.json'),
+        readFileSync(path.join(dir, 'package-lock.json'), 'utf8') + '\n',
+      );
+      const third = await gateWithCache();
+      expect(third.summary).toContain(`<td>cache (npm)</td><td>partial from ${saved?.key}, saved</td>`);
+      expect(service.entries()).toHaveLength(2);
+    } finally {
+      await service.close();
+    }
   });
 });
 
