@@ -78,6 +78,7 @@ export default async function bench(): Promise<BenchTable> {
   const samples = new Map<string, Sample[]>([
     ['direct', []],
     ['node', []],
+    ['start', []],
     ...variants.map(([n]) => [n, []] as [string, Sample[]]),
   ]);
   const add = async (name: string, fn: () => Promise<unknown>) => samples.get(name)?.push(await measure(fn));
@@ -101,6 +102,7 @@ export default async function bench(): Promise<BenchTable> {
       'direct, wall': `${Math.round(med('direct', 'wall'))} ms`,
       'overhead, wall': `${Math.round(wall)} ms (${verdict(wall)})`,
       'overhead, CPU': `${Math.round(cpu)} ms (${verdict(cpu)})`,
+      'CPU after start-up': `${Math.round(cpu - med('start', 'cpu'))} ms`,
     };
   });
   return {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { judgeAuditOutput } from '../../src/gate/audit.js';
 import { cacheKey, defaultFolder, detectManagers } from '../../src/gate/cache.js';
-import { parseCommands, shellArgv } from '../../src/gate/commands.js';
+import { parseCommands, runCommands, shellArgv } from '../../src/gate/commands.js';
+import { runCommand } from '../../src/lib/exec.js';
 import { parseCoverage } from '../../src/gate/coverage.js';
 import { parseJUnit } from '../../src/gate/junit.js';
 import { Fail } from '../../src/lib/schemas.js';
@@ -39,6 +40,51 @@ describe('parseCommands', () => {
   it('passes the script to the shell as one argument', () => {
     expect(shellArgv('bash', 'a && b')).toEqual(['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', 'a && b']]);
     expect(shellArgv('sh', 'a && b')).toEqual(['sh', ['-e', '-c', 'a && b']]);
+  });
+});
+
+describe('runCommands', () => {
+  it('prints a progress line while a command is silent, and streams its output', async () => {
+    const log: string[] = [];
+    const written: string[] = [];
+    const outcomes = await runCommands(
+      [{ name: 'quiet', script: 'sleep 0.8; echo done' }],
+      {
+        shell: 'bash',
+        cwd: tmpdir(),
+        env: process.env,
+        timeoutMs: 10_000,
+        failFast: false,
+        tailLines: 5,
+        heartbeatMs: 200,
+      },
+      {
+        run: runCommand,
+        group: (_title, fn) => fn(),
+        write: (chunk) => written.push(chunk),
+        log: (line) => log.push(line),
+      },
+    );
+    expect(outcomes).toMatchObject([{ name: 'quiet', result: 'passed', exitCode: 0 }]);
+    expect(log.some((line) => /^… quiet still running \(\d+ s\)$/.test(line))).toBe(true);
+    expect(written.join('')).toBe('done\n');
+  });
+
+  it('a shell that cannot be started fails the command with the reason', async () => {
+    const [outcome] = await runCommands(
+      [{ name: 'x', script: 'true' }],
+      {
+        shell: 'bash',
+        cwd: tmpdir(),
+        env: { PATH: '/nonexistent' },
+        timeoutMs: 1000,
+        failFast: false,
+        tailLines: 5,
+        heartbeatMs: 1000,
+      },
+      { run: runCommand, group: (_title, fn) => fn(), write: () => undefined, log: () => undefined },
+    );
+    expect(outcome).toMatchObject({ result: 'failed', reason: expect.stringContaining('could not start bash') });
   });
 });
 
