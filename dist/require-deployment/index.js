@@ -28485,6 +28485,8 @@ function githubClient(options) {
                 },
                 body: body === undefined ? undefined : JSON.stringify(body),
                 signal: AbortSignal.timeout(timeoutMs),
+                // A 303 (e.g. "this branch policy already exists") is an answer, not a page to fetch.
+                redirect: 'manual',
             });
         }
         catch (error) {

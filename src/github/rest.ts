@@ -54,6 +54,8 @@ export function githubClient(options: GitHubClientOptions) {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
+        // A 303 (e.g. "this branch policy already exists") is an answer, not a page to fetch.
+        redirect: 'manual',
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;

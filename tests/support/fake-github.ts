@@ -13,7 +13,8 @@
  *   /repos/{owner}/{repo}/environments/{name} with wait_timer, prevent_self_review,
  *   reviewers [{type: User|Team, id}], deployment_branch_policy {protected_branches,
  *   custom_branch_policies}; 422 when both policy flags are true.
- * - deployments/branch-policies#create-a-deployment-branch-policy: POST
+ * - deployments/branch-policies#list-deployment-branch-policies: GET → {total_count,
+ *   branch_policies: [{id, name, type}]}; #create-a-deployment-branch-policy: POST
  *   …/environments/{name}/deployment-branch-policies {name, type: branch|tag} → 200; 303 when
  *   the same pattern exists; 404 when the environment does not use custom policies.
  * - actions/secrets#get-an-environment-public-key / #create-or-update-an-environment-secret:
@@ -192,6 +193,11 @@ export class FakeGitHub {
     if (rest[0] === 'environments' && rest.length === 2 && req.method === 'PUT') {
       if (!need('administration:write')) return;
       return this.putEnvironment(res, repo, rest[1] as string, (body ?? {}) as Record<string, unknown>);
+    }
+    if (rest[0] === 'environments' && rest[2] === 'deployment-branch-policies' && req.method === 'GET') {
+      const env = repo.environments.get(rest[1] as string);
+      if (!env) return send(res, 404, { message: 'Not Found' });
+      return send(res, 200, { total_count: env.branch_policies.length, branch_policies: env.branch_policies });
     }
     if (rest[0] === 'environments' && rest[2] === 'deployment-branch-policies' && req.method === 'POST') {
       if (!need('administration:write')) return;
