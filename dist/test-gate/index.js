@@ -29777,7 +29777,10 @@ function runCommand(command, args, options = {}) {
             resolve({ exitCode, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });
         });
         child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
+        if (options.stdin)
+            options.stdin.pipe(child.stdin);
+        else
+            child.stdin.end(options.input ?? '');
     });
 }
 /** The last n lines of a command's output, for summaries and error messages. */
