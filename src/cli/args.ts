@@ -11,12 +11,17 @@ export const USAGE = `Usage:
       then print its outputs and job summary. Inputs are the action's \`with:\` keys.
       --env-file  KEY=value lines added to the action's environment (e.g. DATABASE_URL),
                   or INPUT_<NAME>=value to pass a secret input without a command line.
+  deploy-kit demo [--keep]
+      The whole pipeline on this machine: an example app, a throwaway PostgreSQL,
+      test-gate → backup-db → migrate → deploy → smoke-test, then a broken release that
+      is rolled back. --keep leaves the temporary workspace for you to look at.
   deploy-kit list
       The actions this copy of deploy-kit can run.
   deploy-kit --help`;
 
 export type Command =
   | { kind: 'run'; action: string; inputs: Record<string, string>; envFiles: string[] }
+  | { kind: 'demo'; keep: boolean }
   | { kind: 'list' }
   | { kind: 'help' };
 
@@ -37,7 +42,12 @@ export function parseArgs(argv: string[]): Command {
     if (rest.length) throw new UsageError(`list takes no arguments (got ${rest.join(' ')})`);
     return { kind: 'list' };
   }
-  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run or list`);
+  if (verb === 'demo') {
+    const unknown = rest.filter((arg) => arg !== '--keep');
+    if (unknown.length) throw new UsageError(`demo does not know ${unknown.join(' ')}; the only option is --keep`);
+    return { kind: 'demo', keep: rest.includes('--keep') };
+  }
+  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run, demo or list`);
 
   const [action, ...options] = rest;
   if (!action || action.startsWith('-'))

@@ -1,6 +1,7 @@
 /** The deploy-kit command (bin/deploy-kit.js imports this bundle): see USAGE. */
 import { USAGE, UsageError, parseArgs, readEnvFiles } from './args.js';
 import { availableActions, runLocally } from './run.js';
+import { runDemo } from '../demo/demo.js';
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -21,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
         });
         return exitCode;
       }
+      case 'demo':
+        return await runDemo({ keep: command.keep });
     }
   } catch (error) {
     if (error instanceof UsageError) {

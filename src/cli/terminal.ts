@@ -141,12 +141,12 @@ export function createLogPrinter(out: (line: string) => void, options: { debug?:
       case 'error':
       case 'warning':
       case 'notice': {
-        if (shown.has(data)) return;
-        shown.add(data);
         const label = name[0]!.toUpperCase() + name.slice(1);
         const title = properties.title ? `${redact(properties.title)}: ` : '';
-        for (const [i, text] of redact(data).split('\n').entries())
-          out(`${indent}${i === 0 ? `${label}: ${title}` : '  '}${text}`);
+        const text = `${label}: ${title}${redact(data)}`;
+        if (shown.has(text)) return;
+        shown.add(text);
+        for (const [i, part] of text.split('\n').entries()) out(`${indent}${i === 0 ? '' : '  '}${part}`);
         return;
       }
       default:

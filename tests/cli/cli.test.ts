@@ -104,12 +104,12 @@ describe('terminal rendering', () => {
       ).split('\n'),
     ).toEqual(['a   b', '──  ─', '✅  x']);
   });
-  test('log: groups, annotations once, masks, debug hidden, partial lines', () => {
+  test('log: groups, an annotation repeated by setFailed shown once, masks, debug hidden, partial lines', () => {
     const lines: string[] = [];
     const printer = createLogPrinter((l) => lines.push(l));
     printer.write('::add-mask::s3cret\n::group::Work\nusing s3cr');
     printer.write(
-      'et now\n::debug::hidden\n::endgroup::\n::error title=Boom::bad%0Athing s3cret\n::error::bad%0Athing s3cret\ntail',
+      'et now\n::debug::hidden\n::endgroup::\n::error title=Boom::bad%0Athing s3cret\n::error::Boom: bad%0Athing s3cret\ntail',
     );
     printer.flush();
     expect(lines).toEqual(['▸ Work', '  using *** now', 'Error: Boom: bad', '  thing ***', 'tail']);
