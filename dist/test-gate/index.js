@@ -28758,9 +28758,9 @@ async function runGate(options, deps) {
             if (audit.status === 'unavailable')
                 problems.push(`The audit did not run: ${audit.reason}`);
             else if (audit.blocking > 0)
-                problems.push(`npm audit found ${audit.blocking} ${audit.blocking === 1 ? 'advisory' : 'advisories'} at ${audit.level} or above.`);
+                problems.push(`npm audit found ${audit.blocking} vulnerable ${audit.blocking === 1 ? 'package' : 'packages'} at ${audit.level} or above.`);
             else
-                deps.info(`npm audit: nothing at ${audit.level} or above (${audit.counts.low + audit.counts.moderate + audit.counts.info} below).`);
+                deps.info(`npm audit: nothing at ${audit.level} or above (${Object.values(audit.counts).reduce((a, b) => a + b, 0)} below it).`);
         }
     }
     if (restored.plans.length)

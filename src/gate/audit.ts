@@ -25,7 +25,7 @@ export type AuditResult =
       status: 'ran';
       level: AuditLevel;
       counts: Record<Severity, number>;
-      /** Advisories at or above the level. */
+      /** Vulnerable packages at or above the level (npm counts packages, not advisories). */
       blocking: number;
       advisories: Advisory[];
       durationMs: number;

@@ -98,11 +98,11 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
       if (audit.status === 'unavailable') problems.push(`The audit did not run: ${audit.reason}`);
       else if (audit.blocking > 0)
         problems.push(
-          `npm audit found ${audit.blocking} ${audit.blocking === 1 ? 'advisory' : 'advisories'} at ${audit.level} or above.`,
+          `npm audit found ${audit.blocking} vulnerable ${audit.blocking === 1 ? 'package' : 'packages'} at ${audit.level} or above.`,
         );
       else
         deps.info(
-          `npm audit: nothing at ${audit.level} or above (${audit.counts.low + audit.counts.moderate + audit.counts.info} below).`,
+          `npm audit: nothing at ${audit.level} or above (${Object.values(audit.counts).reduce((a, b) => a + b, 0)} below it).`,
         );
     }
   }

@@ -229,7 +229,7 @@ describe('test-gate: npm audit against a registry on 127.0.0.1', () => {
     const run = await gate(auditProject(), { audit: 'high' }, npmEnv(registry.url));
     expect(registry.audits.at(-1)).toEqual({ 'left-pad': ['1.3.0'] });
     expect(run.exitCode).toBe(1);
-    expect(errors(run).at(-1)?.message).toContain('npm audit found 1 advisory at high or above.');
+    expect(errors(run).at(-1)?.message).toContain('npm audit found 1 vulnerable package at high or above.');
     expect(run.summary).toContain('<td>npm audit (high)</td><td>❌ 1 high');
     expect(run.summary).toContain('<td>left-pad</td><td>high</td><td>Prototype pollution in left-pad');
   });
