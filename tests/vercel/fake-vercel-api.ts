@@ -21,7 +21,14 @@
  * - vercel/vercel internals/types/index.d.ts: Deployment, Project (targets.production =
  *   the deployment production serves now; lastAliasRequest), LastAliasRequest.
  * - Invalid token: 403 {error:{code:"forbidden",message:"Not authorized",invalidToken:true}}
- *   (PLATFORMS.md §1.4, observed; the CLI prints "Error: Not authorized", exit 1).
+ *   (PLATFORMS.md §1.4, observed with 64.0.2; 58.10.0 prints "The token provided via
+ *   VERCEL_TOKEN environment variable is not valid", exit 1).
+ * Checked in the installed vercel 58.10.0 bundle (node_modules/vercel/dist) where the
+ * stored sources are of other versions: chunks/chunk-IBIZT5M4.js:47360-47440 (missing_files
+ * → uploads → create again), commands/deploy/index.js:830 (`--yes` adds
+ * skipAutoDetectionConfirmation=1), index.js (`--scope team_…` lists GET /v1/teams and
+ * matches id or slug), chunks/chunk-L6BFCLXF.js:755-840 (events as JSON lines), and by
+ * running it: small source files come inline in the create body (`data`, base64).
  *
  * State is kept between calls (deployments, which one production serves, the last alias
  * request), and the test scripts outcomes through `scenario`.
@@ -249,6 +256,15 @@ export class FakeVercelApi {
     };
   }
 
+  /** What Vercel's build log says for a deployment, by its state. */
+  private buildLog(d: FakeDeployment): string[] {
+    const lines = ['Running build in Washington, D.C., USA (East) – iad1', `Cloning completed for ${d.id}`];
+    if (d.readyState === 'ERROR')
+      lines.push('> fake-app@1.0.0 build', 'Error: Cannot find module ./missing', d.errorMessage ?? 'Build failed');
+    else if (d.readyState === 'READY') lines.push('Build Completed in /vercel/output', 'Deployment completed');
+    return lines;
+  }
+
   /** Polling moves a deployment on: QUEUED → the scripted outcome (check-deployment-status.ts). */
   private poll(d: FakeDeployment): void {
     d.polls++;
@@ -337,10 +353,24 @@ export class FakeVercelApi {
       this.poll(d);
       return send(res, 200, this.deploymentJson(d));
     }
-    if (method === 'GET' && /^\/v\d+\/now\/deployments\/[^/]+\/events$/.test(path)) {
-      // The build-log stream; an empty body ends it (PLATFORMS.md §5: 200 '').
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      return void res.end('');
+    if (method === 'GET' && (m = /^\/v\d+\/now\/deployments\/([^/]+)\/events$/.exec(path))) {
+      // The build-log stream as JSON lines (cli src/util/events.ts parses them with
+      // jsonlines; a line's `text` is the log text). The CLI follows it while deploying;
+      // an empty body just ends it (PLATFORMS.md §5: 200 '').
+      const d = this.findDeployment(decodeURIComponent(m[1]!));
+      if (!d) return notFound(res, 'deployment');
+      let events = this.buildLog(d).map((text, i) => ({
+        type: 'stdout',
+        created: d.createdAt + i,
+        date: d.createdAt + i,
+        text,
+        deploymentId: d.id,
+      }));
+      if (url.searchParams.get('direction') === 'backward') events = events.reverse();
+      const limit = Number(url.searchParams.get('limit') ?? 0);
+      if (limit > 0) events = events.slice(0, limit);
+      res.writeHead(200, { 'content-type': 'application/stream+json' });
+      return void res.end(events.map((e) => JSON.stringify(e)).join('\n'));
     }
     if (method === 'GET' && (m = /^\/v11\/deployments\/([^/]+)\/builds$/.exec(path))) {
       return send(res, 200, { builds: [] });

@@ -77,6 +77,20 @@ describe('Vercel rollback (real vercel CLI, fake Vercel API)', () => {
     // The CLI read the job's result the way `vercel rollback` does (rollback/status.ts).
     expect(api.requests.some((r) => r.path === '/v9/projects/prj_fake' && r.query.rollbackInfo === 'true')).toBe(true);
     expect(api.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    // The failed deployment's build log tail is kept for the summary.
+    expect(report.failed?.id).toBe(failed.id);
+    expect(report.logTail).toContain(`Cloning completed for ${failed.id}`);
+  });
+
+  it("keeps a failed build's log tail, read from Vercel's event stream", async () => {
+    const provider = await setup();
+    api.scenario.build = 'error';
+    const broken = api.seedProduction();
+    Object.assign(broken, { readyState: 'ERROR', errorMessage: 'Command "npm run build" exited with 1' });
+    const logs = await provider.logTail({ id: broken.id });
+    expect(logs?.split('\n').at(-1)).toBe('Command "npm run build" exited with 1');
+    expect(logs).toContain('Error: Cannot find module ./missing');
+    expect(api.requests.at(-1)?.query).toMatchObject({ direction: 'backward', format: 'lines' });
   });
 
   it('without `to`, picks the last READY production deployment before the live one', async () => {

@@ -80,7 +80,7 @@ export class VercelApi {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  private async get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+  private async get<T>(path: string, query: Record<string, string | undefined> = {}, raw = false): Promise<T> {
     const url = new URL(path, this.options.baseUrl.replace(/\/*$/, '/'));
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
     if (this.options.orgId.startsWith('team_')) url.searchParams.set('teamId', this.options.orgId);
@@ -97,6 +97,7 @@ export class VercelApi {
           throw new Transient(`the Vercel API at ${url.origin} did not answer ${where}: ${errorMessage(error)}`);
         }
         const text = await response.text();
+        if (raw && response.ok) return text as T;
         let body: { error?: { code?: string; message?: string; invalidToken?: boolean } } & Record<string, unknown>;
         try {
           body = text ? JSON.parse(text) : {};
@@ -152,6 +153,31 @@ export class VercelApi {
       if (error instanceof NotFound) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * The last log lines of a deployment's build, oldest first: the event stream the CLI
+   * reads (cli src/util/events.ts: GET /v3/now/deployments/:id/events?format=lines, JSON
+   * lines with `text`), asked backwards without `follow` so it returns at once.
+   */
+  async logLines(id: string, limit = 50): Promise<string[]> {
+    const text = await this.get<string>(
+      `v3/now/deployments/${encodeURIComponent(id)}/events`,
+      { direction: 'backward', limit: String(limit), format: 'lines' },
+      true,
+    );
+    const lines: string[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const event = JSON.parse(line) as { text?: string; payload?: { text?: string } };
+        const value = event.text ?? event.payload?.text;
+        if (value) lines.push(value);
+      } catch {
+        // not an event line
+      }
+    }
+    return lines.reverse();
   }
 
   /** The project's deployments, newest first (what `vercel ls` lists; target production or all). */

@@ -248,6 +248,12 @@ export class VercelProvider implements Provider {
     return ours ? ((await this.api.deployment(ours.id)) ?? ours) : undefined;
   }
 
+  /** The build log's last lines, as Vercel kept them (for the summary after a failure). */
+  async logTail(deployment: Deployment): Promise<string | undefined> {
+    const lines = await this.api.logLines(deployment.id);
+    return lines.length ? lines.join('\n') : undefined;
+  }
+
   async previousSuccessful(before?: string): Promise<Deployment | undefined> {
     const reference = before
       ? await this.api.deployment(before)
