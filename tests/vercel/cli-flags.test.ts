@@ -4,7 +4,7 @@
  * flag (`--api`, cli src/util/arg-common.ts: no description, so help leaves it out) is
  * proven instead by the CLI calling the address it names.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,8 @@ import {
 import { ROOT } from '../harness/runner.js';
 import { FakeVercelApi } from './fake-vercel-api.js';
 
+// Each case starts the real CLI one to four times; on a loaded 2-core machine that is slow.
+jest.setTimeout(180_000);
 const VERCEL = path.join(ROOT, 'node_modules', '.bin', 'vercel');
 const HIDDEN = new Set(['--api']);
 const env = cliEnv(process.env, { token: 'vercelTestToken123', orgId: 'team_fake', projectId: 'prj_fake' });

@@ -3,13 +3,15 @@
  * GitHub runner does), driving the REAL vercel CLI (devDependency) against a fake Vercel
  * API on 127.0.0.1 (./fake-vercel-api.ts).
  */
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, expectSecretKept, runAction } from '../harness/runner.js';
 import { FakeVercelApi } from './fake-vercel-api.js';
 
+// Each case starts the real CLI one to four times; on a loaded 2-core machine that is slow.
+jest.setTimeout(180_000);
 const TOKEN = 'vercelTestToken123';
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 
@@ -34,7 +36,7 @@ async function startApi(): Promise<FakeVercelApi> {
   return api;
 }
 
-function deploy(inputs: Record<string, string> = {}, timeoutMs = 120_000) {
+function deploy(inputs: Record<string, string> = {}, timeoutMs = 170_000) {
   const dir = site();
   return {
     dir,
@@ -153,7 +155,7 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     api.scenario.build = 'hang';
     // Without prebuilt only `vercel deploy` runs, so the deadline falls while it polls.
     const started = Date.now();
-    const run = await deploy({ prebuilt: 'false', timeout: '25s' }).run;
+    const run = await deploy({ prebuilt: 'false', timeout: '35s' }).run;
     const took = Date.now() - started;
     expect(run.exitCode).toBe(1);
     const created = api.deployments.at(-1)!;
@@ -164,9 +166,9 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
       'deployment-id': created.id,
       status: 'unknown',
     });
-    expect(run.log).toContain('after the 25 s timeout');
-    // Killed at the deadline, not left to poll: 25 s plus the kit's own start and checks.
-    expect(took).toBeLessThan(60_000);
+    expect(run.log).toContain('after the 35 s timeout');
+    // Killed at the deadline, not left to poll: 35 s plus the kit's own start and checks.
+    expect(took).toBeLessThan(75_000);
     expect(api.production()?.id).toBe(before.id);
   });
 

@@ -3,7 +3,7 @@
  * provider, driving the REAL `vercel rollback` against the fake Vercel API, which keeps
  * which deployment production serves.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { VercelProvider } from '../../src/providers/vercel/vercel.js';
 import { ROOT } from '../harness/runner.js';
 import { FakeVercelApi } from './fake-vercel-api.js';
 
+// Each case starts the real CLI one to four times; on a loaded 2-core machine that is slow.
+jest.setTimeout(180_000);
 const TOKEN = 'vercelTestToken123';
 let api: FakeVercelApi;
 afterEach(() => api.stop());
