@@ -63,6 +63,8 @@ export interface FakeDeployment {
 }
 
 export interface RecordedRequest {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -299,6 +301,7 @@ export class FakeVercelApi {
     const raw = await readBody(req);
     const isJson = (req.headers['content-type'] ?? '').includes('json');
     const record: RecordedRequest = {
+      at: Date.now(),
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
