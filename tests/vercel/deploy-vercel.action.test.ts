@@ -193,6 +193,30 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     expectSecretKept(run, wrong);
   });
 
+  it('a preview deploy: url is the deployment URL, production untouched, previous is what production serves', async () => {
+    await startApi();
+    const live = api.seedProduction();
+    const run = await deploy({ production: 'false', prebuilt: 'false' }).run;
+    expect(run.exitCode).toBe(0);
+    const created = api.deployments.at(-1)!;
+    expect(created.target).toBeNull();
+    expect(run.outputs).toMatchObject({
+      'previous-deployment-id': live.id,
+      'deployment-id': created.id,
+      url: `https://${created.url}`,
+      status: 'success',
+    });
+    expect(api.production()?.id).toBe(live.id);
+  });
+
+  it('an unknown project is named, before anything is deployed', async () => {
+    await startApi();
+    const run = await deploy({ 'project-id': 'prj_nope' }).run;
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain('Vercel has no project "prj_nope" under "team_fake"');
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
   it('bad input fails before any side effect, naming the input', async () => {
     await startApi();
     const run = await deploy({ token: 'has-dashes' }).run;
