@@ -4,32 +4,30 @@
  *   npm run build [-- name …]     (name: an action, or cli)
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, actionNames } from './actions.js';
 
 /** The CLI is bundled like an action, from its own entry; it is not an action (no action.yml). */
 const CLI = 'cli';
-const entryOf = (name: string) => (name === CLI ? 'src/cli/index.ts' : `src/actions/${name}/index.ts`);
+const entryDir = (name: string) => path.join(ROOT, name === CLI ? 'src/cli' : `src/actions/${name}`);
 
+/**
+ * Minified: a third less to parse at every cold start. An entry folder with its own
+ * tsconfig.json (a paths mapping, e.g. to src/lib/no-http-client.ts) is built from that
+ * folder, because ncc reads `paths` from the tsconfig.json in its working directory.
+ */
 function ncc(name: string): Promise<void> {
-  const out = path.join('dist', name);
-  rmSync(path.join(ROOT, out), { recursive: true, force: true });
+  const out = path.join(ROOT, 'dist', name);
+  rmSync(out, { recursive: true, force: true });
+  const dir = entryDir(name);
+  const cwd = existsSync(path.join(dir, 'tsconfig.json')) ? dir : ROOT;
+  const args = ['build', path.join(dir, 'index.ts'), '-o', out, '--target', 'es2022', '--minify', '--quiet'];
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
-        'build',
-        entryOf(name),
-        '-o',
-        out,
-        '--target',
-        'es2022',
-        '--quiet',
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), ...args], {
+      cwd,
+      stdio: 'inherit',
+    });
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ncc failed for ${name} (exit ${code})`))));
   });
 }

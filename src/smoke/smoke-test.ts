@@ -104,7 +104,8 @@ export async function waitUntilHealthy(
     const at = deps.now();
     const results: CheckResult[] = [];
     for (const check of options.checks) {
-      const remaining = Math.max(1, deadline - deps.now());
+      // The attempt made at the deadline still gets up to a second to answer.
+      const remaining = Math.max(1000, deadline - deps.now());
       const result = await probe(check, Math.min(options.requestTimeoutMs, remaining), deps);
       results.push(result);
       deps.log(`attempt ${number}: ${describeResult(result, check.method)}`);
@@ -119,7 +120,6 @@ export async function waitUntilHealthy(
     const wait = Math.min(options.intervalMs, deadline - deps.now());
     if (wait <= 0) return { healthy: false, attempts };
     await deps.sleep(wait);
-    if (deps.now() >= deadline) return { healthy: false, attempts };
   }
 }
 

@@ -14,7 +14,7 @@ import { spec } from './spec.js';
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
-  const checks = buildChecks(
+  const checks = await buildChecks(
     {
       url: inputs.url,
       path: inputs.path,
@@ -84,7 +84,6 @@ export async function run(): Promise<void> {
   });
   await summarize(report, failures);
   if (failures.length) {
-    for (const failure of failures) core.error(failure, { title: 'Smoke test failed' });
     throw new KitError(`Smoke test failed: ${failures.join(' ')}`);
   }
   core.info(`Smoke test passed: healthy after ${formatDuration(report.timeToHealthyMs ?? 0)}.`);
