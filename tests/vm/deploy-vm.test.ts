@@ -217,8 +217,13 @@ describe('deploy-vm with host: local', () => {
     });
 
   test('the same steps without SSH; a failed health check leaves current alone', async () => {
-    const first = await deploy(appCopy(workspace, 'l1', 'l1'));
+    const first = await deploy(appCopy(workspace, 'l1', 'l1'), {
+      token: 'tok-not-for-the-app',
+      'start-command': `APP_PORT=${appPort} NODE='${process.execPath}' sh deploy/start.sh; echo "token=\${INPUT_TOKEN:-unset}"`,
+    });
     expect(first.exitCode).toBe(0);
+    // the start command does not inherit the action's inputs
+    expect(first.log).toContain('token=unset');
     expect(live(appDir)).toBe(first.outputs['deployment-id']);
     const second = await deploy(appCopy(workspace, 'l2', 'l2', true));
     expect(second.exitCode).toBe(1);

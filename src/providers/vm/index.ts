@@ -176,13 +176,14 @@ export class VmProvider implements Provider {
    */
   private async use<T>(timeoutMs: number, fn: (layout: HostLayout) => Promise<T>): Promise<T> {
     const target = this.local
-      ? localTarget()
+      ? localTarget(this.deps.env)
       : sshTarget({
           host: this.inputs.host,
           port: this.inputs.port,
           user: this.inputs.user || undefined,
           privateKey: this.inputs.sshKey || undefined,
           knownHosts: this.inputs.knownHosts,
+          env: this.deps.env,
         });
     try {
       return await fn({ target, appDir: this.appDir, timeoutMs });

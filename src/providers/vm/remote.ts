@@ -30,10 +30,11 @@ export function shellQuote(arg: string): string {
 
 export const remoteCommand = (argv: string[]): string => argv.map(shellQuote).join(' ');
 
-export function localTarget(): Target {
+/** `env`: what commands inherit — the runner's environment without the action's inputs (secrets among them). */
+export function localTarget(env: NodeJS.ProcessEnv): Target {
   return {
     where: 'local',
-    run: (argv, options) => runCommand(argv[0] as string, argv.slice(1), options),
+    run: (argv, options) => runCommand(argv[0] as string, argv.slice(1), { ...options, env }),
     close: async () => undefined,
   };
 }
@@ -47,6 +48,8 @@ export interface SshOptions {
   /** known_hosts lines for the host (required: there is no unverified mode). */
   knownHosts: string;
   connectTimeoutMs?: number;
+  /** The environment ssh runs with (without the action's inputs). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The `[host]:port` (or `host` on port 22) that known_hosts lines and ssh use for this host. */
@@ -112,13 +115,19 @@ export function sshTarget(options: SshOptions): Target {
   return {
     where,
     async run(argv, runOptions) {
-      const result = await runCommand('ssh', [...args, '--', destination, remoteCommand(argv)], runOptions);
+      const result = await runCommand('ssh', [...args, '--', destination, remoteCommand(argv)], {
+        ...runOptions,
+        env: options.env,
+      });
       // 255 is ssh's own failure (connection, authentication, host key), not the command's.
       if (result.exitCode === 255) throw new KitError(sshFailure(where, result.stderr));
       return result;
     },
     async close() {
-      await runCommand('ssh', [...args, '-O', 'exit', '--', destination], { timeoutMs: 10_000 }).catch(() => undefined);
+      await runCommand('ssh', [...args, '-O', 'exit', '--', destination], {
+        timeoutMs: 10_000,
+        env: options.env,
+      }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
