@@ -43,7 +43,7 @@ async function generate(pg: Postgres, database: string, bytes: number): Promise<
     await pg.query(
       `INSERT INTO events
          SELECT g, now() - g * interval '1 second', (ARRAY['signup','login','order','refund'])[1 + g % 4],
-                'user' || (g % 50000), md5(g::text) || ' ' || md5((g % 977)::text) || ' ' || repeat('ab', g % 40),
+                'user' || (g % 50000), md5(g::text) || ' ' || md5((g % 977)::text) || ' ' || repeat('ab', (g % 40)::int),
                 (g % 100000) / 100.0
            FROM generate_series($1::bigint, $1::bigint + 999999) g`,
       [from],

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ActionRun, expectSecretKept, runAction } from '../harness/runner.js';
+import { startFakeArtifactService } from '../support/fake-artifact-service.js';
 import { type Postgres, startPostgres } from '../support/postgres.js';
 
 let pg15: Postgres;
@@ -86,6 +87,37 @@ describe('backup-db', () => {
     const restored = await pg15.query<{ n: string }>('SELECT count(*) AS n FROM posts', [], dbName(scratch));
     expect(restored.rows[0]?.n).toBe('5000');
     expectSecretKept(run, pg15.password);
+  });
+
+  test('in a GitHub Actions job it uploads the backup as a workflow artifact with retention-days', async () => {
+    const service = await startFakeArtifactService();
+    try {
+      const url = await seeded(pg15);
+      const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
+      const started = Date.now();
+      const run = await backup(
+        { 'database-url': url, path: folder, upload: 'artifact', 'retention-days': '7' },
+        service.env,
+      );
+      expect(errors(run)).toBe('');
+      const file = run.outputs.path as string;
+      expect(run.outputs['artifact-id']).toBe('1000');
+      expect(service.artifacts).toHaveLength(1);
+      const artifact = service.artifacts[0]!;
+      expect(artifact.name).toBe(path.basename(file)); // one file, uploaded as it is: no zip around the dump
+      expect(artifact.finalized).toBe(true);
+      expect(createHash('sha256').update(artifact.content!).digest('hex')).toBe(run.outputs.sha256);
+      expect(artifact.hash).toBe(`sha256:${run.outputs.sha256}`);
+      const days = (Date.parse(artifact.expiresAt!) - started) / 86_400_000;
+      expect(days).toBeGreaterThan(6.9);
+      expect(days).toBeLessThan(7.1);
+      expect(run.summary).toContain(
+        `uploaded as the workflow artifact &quot;${path.basename(file)}&quot; (id 1000), kept 7 days`,
+      );
+      expectSecretKept(run, pg15.password);
+    } finally {
+      await service.stop();
+    }
   });
 
   test.each([
