@@ -240,5 +240,11 @@ describe('backup-db', () => {
     const badFormat = await backup({ 'database-url': url, format: 'tar' });
     expect(errors(badFormat)).toContain('Input "format" is invalid: "tar" is not one of custom, plain, directory');
     expectSecretKept(badFormat, pg15.password);
+    const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
+    const encrypted = await backup({ 'database-url': url, path: folder, 'encrypt-to': 'age1example' });
+    expect(errors(encrypted)).toContain(
+      'Input "encrypt-to" is not supported by this version of backup-db yet; nothing was dumped',
+    );
+    expect(readdirSync(folder)).toEqual([]);
   });
 });

@@ -54,6 +54,10 @@ export async function run(): Promise<void> {
     throw new ConfigurationError(
       `Input "restore-check-url" is invalid: it points at the database being backed up (${db.label}); it must be a scratch database, whose objects are replaced.`,
     );
+  if (inputs.encryptTo.length)
+    throw new ConfigurationError(
+      'Input "encrypt-to" is not supported by this version of backup-db yet; nothing was dumped. Remove it to take an unencrypted backup, or use a release that encrypts.',
+    );
   const folder = path.resolve(inputs.path || path.join(process.env.RUNNER_TEMP || tmpdir(), 'db-backups'));
 
   // The server's version first: it decides which pg_dump can dump it.

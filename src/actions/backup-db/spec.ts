@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
-import { bool, duration, integer, oneOf, optional, text } from '../../lib/schemas.js';
+import { bool, duration, integer, lines, oneOf, optional, text } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
 
 const PLACEHOLDERS = ['database', 'timestamp', 'server-major'];
@@ -64,6 +64,17 @@ export const spec = defineAction({
       secret: true,
       example: '${{ secrets.SCRATCH_DATABASE_URL }}',
       parse: optional(databaseUrl()),
+    },
+    'encrypt-to': {
+      description:
+        'age recipients (public keys, one per line) to encrypt the dump to before it touches disk. Not available in this version yet: setting it fails the step rather than writing an unencrypted dump.',
+      example: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      parse: lines(),
+    },
+    'allow-unencrypted': {
+      description: 'Allow uploading an unencrypted dump as an artifact of a public repository.',
+      default: 'false',
+      parse: bool(),
     },
     upload: {
       description:
