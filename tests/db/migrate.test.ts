@@ -3,7 +3,7 @@
  * (Debian's 15 and the embedded 17) started for this file.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ActionRun, expectSecretKept, runAction } from '../harness/runner.js';
@@ -299,6 +299,45 @@ describe('migrate with other tools', () => {
     const bad = await migrateIn(cwd, url2, { tool: 'command', command: "node 'migrate.mjs' 3" });
     expect(bad.exitCode).toBe(1);
     expect(failed(bad)).toContain('node migrate.mjs 3 failed with exit code 3');
+  });
+
+  test('tool: auto finds a knexfile and runs the real knex migrate:latest with DATABASE_URL', async () => {
+    const url = await pg15.createDatabase();
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dk-migrate-knex-'));
+    // The project's own knex and pg, as after `npm ci` (npx --no-install finds node_modules/.bin/knex).
+    symlinkSync(path.resolve('node_modules'), path.join(cwd, 'node_modules'));
+    writeFileSync(
+      path.join(cwd, 'knexfile.js'),
+      "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './db/migrations' } };\n",
+    );
+    mkdirSync(path.join(cwd, 'db/migrations'), { recursive: true });
+    writeFileSync(
+      path.join(cwd, 'db/migrations/20240101000000_widgets.js'),
+      "exports.up = (knex) => knex.schema.createTable('widgets', (t) => { t.increments('id'); t.string('name'); });\n" +
+        "exports.down = (knex) => knex.schema.dropTable('widgets');\n",
+    );
+    const plan = await migrateIn(cwd, url, { 'dry-run': 'true' });
+    expect(failed(plan)).toBe('');
+    expect(plan.log).toContain('tool: auto → knex (found knexfile.js in .)');
+    expect(plan.outputs.plan).toContain('20240101000000_widgets.js'); // knex migrate:list shows it pending
+    expect(await tables(pg15, url)).not.toContain('widgets');
+
+    const run = await migrateIn(cwd, url);
+    expect(failed(run)).toBe('');
+    expect(run.log).toContain('npx --no-install knex migrate:latest');
+    expect(run.log).toMatch(/Batch 1 run: 1 migrations/);
+    expect(await tables(pg15, url)).toEqual(expect.arrayContaining(['knex_migrations', 'widgets']));
+    expectSecretKept(run, pg15.password);
+
+    writeFileSync(
+      path.join(cwd, 'db/migrations/20240102000000_bad.js'),
+      "exports.up = (knex) => knex.raw('SELEC 1');\nexports.down = () => {};\n",
+    );
+    const bad = await migrateIn(cwd, url);
+    expect(bad.exitCode).toBe(1);
+    expect(failed(bad)).toMatch(
+      /npx --no-install knex migrate:latest failed with exit code 1:.*syntax error at or near "SELEC"/s,
+    );
   });
 
   test('a missing tool says how to install it', async () => {
