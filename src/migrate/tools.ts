@@ -100,7 +100,8 @@ export function toolCommand(tool: Exclude<ConcreteTool, 'sql' | 'command'>, urlW
       // processes) and PGPASSWORD from the environment, which its driver (pgx) reads.
       return {
         command: 'supabase',
-        args: ['db', 'push', '--db-url', urlWithoutPassword],
+        // --yes: a CI step has no one to answer its confirmation prompt (a global flag, per the CLI reference).
+        args: ['db', 'push', '--db-url', urlWithoutPassword, '--yes'],
         install: 'supabase/setup-cli',
       };
   }

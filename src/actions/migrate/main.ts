@@ -77,6 +77,9 @@ async function runSql(inputs: MigrateInputs, cwd: string, workspace: string): Pr
       });
       await summarizeFailure(error, db);
     }
+    if (error instanceof MigrationError)
+      // The annotation above has the details; the step's failure message says what failed.
+      throw new KitError(scrub(error.message.split('\n')[0] as string, db));
     throw error instanceof KitError ? new KitError(scrub(error.message, db)) : error;
   } finally {
     await client.end().catch(() => undefined);
