@@ -82,7 +82,7 @@ export async function deployWithOutputs(
   );
   setOutputs(spec, {
     'deployment-id': report.outcome.deployment?.id,
-    url: report.outcome.deployment?.url,
+    url: report.outcome.status === 'success' ? report.outcome.deployment?.url : undefined,
     status: report.outcome.status,
   });
   await writeDeploySummary(definition.title, report, deps.installed());
@@ -131,7 +131,7 @@ export async function writeDeploySummary(
   );
   await writeSummary((summary) => {
     summary.addHeading(`Deploy to ${title}: ${outcome.status} ${ICON[outcome.status]}`, 3);
-    summary.addTable(table(['', ''], rows));
+    summary.addTable(table(['deploy', 'result'], rows));
     if (outcome.logTail) summary.addDetails('Log tail', `<pre>${escapeHtml(outcome.logTail)}</pre>`);
   });
 }

@@ -77,7 +77,7 @@ export async function verifyByPlatform(
   attempt: DeployAttempt,
   previous: Deployment | undefined,
 ): Promise<DeployOutcome> {
-  const cli = attempt.problem ? `the CLI ${attempt.problem}` : 'the CLI reported success';
+  const cli = attempt.problem ?? 'the CLI reported success';
   const live = await provider.current();
   const ours = attempt.deployment;
   if (ours) {
@@ -107,7 +107,7 @@ export async function verifyByPlatform(
     return {
       status: 'unknown',
       deployment: live,
-      evidence: `${live.id} is now live (not the previous ${previous?.id ?? 'none'}), but ${cli} without naming the deployment it made`,
+      evidence: `${live.id} is now live (not the previous ${previous?.id ?? 'none'}), and the CLI did not name the deployment it made (${cli})`,
     };
   return {
     status: 'failed',

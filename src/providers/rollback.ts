@@ -78,21 +78,25 @@ export async function rollbackFlow(provider: Provider, options: RollbackOptions)
     `Rolling back ${provider.name} from ${before ? describe(before) : 'nothing'} to ${describe(target)}: ${options.reason}`,
   );
   const deadline = started + options.timeoutMs;
-  await provider.rollback(target, options.reason, {
+  // Some platforms roll back by making a new deployment (Railway): the provider returns
+  // it, marked as restoring the target, and that is what must become live.
+  const made = await provider.rollback(target, options.reason, {
     timeoutMs: Math.max(1000, deadline - now()),
     log: options.log,
   });
+  const expected = made && sameRelease(made, target) ? made : target;
   // The provider waited for its own rollback; the platform's word on what is live decides.
   let live = await provider.current();
-  while (!sameRelease(live, target) && now() < deadline) {
+  while (live?.id !== expected.id && now() < deadline) {
     await options.sleep(options.pollMs ?? 3000);
     live = await provider.current();
   }
-  if (!sameRelease(live, target))
+  if (live?.id !== expected.id)
     throw new KitError(
       `Rolled back ${provider.name} to ${target.id}, but after ${formatDuration(now() - started)} it reports ${live ? describe(live) : 'nothing'} live. Check the platform's dashboard.`,
     );
-  options.log(`${provider.name} serves ${describe(live as Deployment)} again.`);
+  live = { ...live, restores: expected.restores ?? live.restores };
+  options.log(`${provider.name} serves ${describe(target)} again${live.id === target.id ? '' : ` as ${live.id}`}.`);
   return report({ rolledBack: true, live, durationMs: now() - started });
 }
 
