@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
-import { retry } from '../lib/retry.js';
 
 export interface CliAsset {
   /** Path of the release archive below the download base (https://github.com by default). */
@@ -122,12 +121,8 @@ export async function installCli(
   } else {
     let archive: string;
     try {
-      archive = await retry(() => deps.download(url), {
-        attempts: 3,
-        baseDelayMs: 1000,
-        onRetry: (error, attempt, delay) =>
-          deps.log(`Download attempt ${attempt} failed (${errorMessage(error)}); retrying in ${delay} ms.`),
-      });
+      // tool-cache's downloadTool retries transient failures (5xx, 408, 429) itself.
+      archive = await deps.download(url);
     } catch (error) {
       throw new KitError(
         `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,

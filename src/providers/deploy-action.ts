@@ -99,7 +99,6 @@ export function failUnlessSuccess(definition: Pick<ProviderDefinition, 'title'>,
     outcome.status === 'failed'
       ? `The deploy to ${definition.title} failed: ${outcome.evidence}.`
       : `The deploy to ${definition.title} did not reach a known state: ${outcome.evidence}. Check the platform before deploying again.`;
-  core.error(message, { title: `Deploy ${outcome.status}` });
   throw new KitError(message);
 }
 

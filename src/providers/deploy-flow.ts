@@ -115,20 +115,23 @@ export async function verifyByPlatform(
   };
 }
 
+/** The CLI's last lines, then the platform's own log of the deployment where it keeps one. */
 async function failedLogTail(
   provider: Provider,
   outcome: DeployOutcome,
   attempt: DeployAttempt,
 ): Promise<string | undefined> {
+  const parts: string[] = [];
+  if (attempt.output.trim()) parts.push(`--- CLI output ---\n${tail(attempt.output, 20)}`);
   if (outcome.deployment && provider.logTail) {
     try {
       const logs = await provider.logTail(outcome.deployment);
-      if (logs) return tail(logs, 40);
+      if (logs) parts.push(`--- ${provider.name} log ---\n${tail(logs, 40)}`);
     } catch {
-      // the CLI's own output below is the next best thing
+      // the CLI's output is what there is
     }
   }
-  return attempt.output ? tail(attempt.output, 40) : undefined;
+  return parts.length ? parts.join('\n') : undefined;
 }
 
 export function describe(deployment: Deployment): string {
