@@ -14,8 +14,9 @@ const MODE = 'mode';
 /** Guard: record what is live (state for the post step). Now: roll back at once. */
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
-  core.saveState(MODE, inputs.mode);
-  if (inputs.mode === 'now') return rollBack(inputs.to, inputs.reason);
+  const mode = inputs.mode === 'auto' ? (inputs.to ? 'now' : 'guard') : inputs.mode;
+  core.saveState(MODE, mode);
+  if (mode === 'now') return rollBack(inputs.to, inputs.reason);
   const { definition, inputs: providerInputs } = readProviderInputs(inputs.provider);
   const { provider } = providerFromInputs(definition, providerInputs);
   const live = await provider.current();

@@ -6,7 +6,7 @@ export const spec = defineAction({
   name: 'rollback-on-failure',
   title: 'deploy-kit rollback-on-failure',
   description:
-    'Return the platform to the deployment that was live before, and confirm it serves it again. As a guard placed before the deploy step it records what is live and rolls back in its post step when the job fails or is cancelled; as a step after a failed smoke test (`mode: now`) it rolls back at once.',
+    'Return the platform to the deployment that was live before, and confirm it serves it again. As a guard placed before the deploy step it records what is live and rolls back in its post step when the job fails or is cancelled; as a step after a failed deploy or smoke test (given `to`, or `mode: now`) it rolls back at once.',
   branding: { icon: 'rotate-ccw', color: 'orange' },
   inputs: {
     provider: providerInput,
@@ -18,9 +18,9 @@ export const spec = defineAction({
     },
     mode: {
       description:
-        '`guard`: record what is live now and roll back in the post step if the job fails or is cancelled. `now`: roll back in this step.',
-      default: 'guard',
-      parse: oneOf(['guard', 'now'] as const),
+        '`guard`: record what is live now and roll back in the post step if the job fails or is cancelled. `now`: roll back in this step. `auto`: `now` when `to` is given, else `guard`.',
+      default: 'auto',
+      parse: oneOf(['auto', 'guard', 'now'] as const),
     },
     to: {
       description:
