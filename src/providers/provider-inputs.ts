@@ -18,9 +18,12 @@ export const providerInput = {
   parse: z.string().transform((raw) => raw.trim().toLowerCase()),
 } satisfies InputSpec;
 
-/** Common inputs (token no longer required at the spec level) plus every provider's own. */
+/**
+ * Common inputs plus every provider's own. `token` is optional here (a VM deploys with an
+ * SSH key); the chosen provider's spec and providerFromInputs enforce it where needed.
+ */
 export function anyProviderInputs(): Record<string, InputSpec> {
-  return { ...commonInputs, ...allProviderInputs(), token: { ...commonInputs.token, required: true } };
+  return { ...commonInputs, ...allProviderInputs(), token: commonInputs.token };
 }
 
 /** Reads the chosen provider's inputs (common + its own) from the runner, enforcing required ones. */
