@@ -44,11 +44,11 @@ export interface SmokeSettings {
 }
 
 /** Builds the checks from the parsed (camelCased) umbrella inputs, before any side effect. */
-export function smokeSettings(inputs: Record<string, unknown>): SmokeSettings | undefined {
+export async function smokeSettings(inputs: Record<string, unknown>): Promise<SmokeSettings | undefined> {
   const get = <T>(name: string) => inputs[`smoke${name}`] as T;
   const url = get<URL | undefined>('Url');
   if (!url) return undefined;
-  const checks = buildChecks(
+  const checks = await buildChecks(
     {
       url,
       path: get('Path'),

@@ -14,7 +14,7 @@ export async function run(): Promise<void> {
   const inputs = readInputs(spec);
   // Everything is validated before anything is deployed: the provider's own inputs and the smoke checks.
   const { definition, inputs: providerInputs } = readProviderInputs(inputs.provider);
-  const smoke = smokeSettings(inputs as unknown as Record<string, unknown>);
+  const smoke = await smokeSettings(inputs as unknown as Record<string, unknown>);
   const { provider, deps } = providerFromInputs(definition, providerInputs);
 
   const report = await deployWithOutputs(spec, definition, provider, deps, providerInputs.timeout);
