@@ -53,7 +53,7 @@ const identity = () => ({
 });
 
 (landed('rollback-on-failure') ? describe : describe.skip)('rollback-on-failure, provider vercel', () => {
-  it('returns production to the recorded previous deployment and keeps the failed one’s log tail', async () => {
+  it('returns production to the recorded previous deployment, naming the failed one', async () => {
     await startApi();
     const previous = api.seedProduction(Date.now() - 7_200_000);
     const failed = api.seedProduction(Date.now() - 60_000);
@@ -72,7 +72,7 @@ const identity = () => ({
     expect(run.outputs).toMatchObject({ 'rolled-back': 'true', 'rolled-back-to': previous.id });
     expect(api.production()?.id).toBe(previous.id);
     expect(api.calls()).toContain(`POST /v9/projects/prj_fake/rollback/${previous.id}`);
-    expect(run.summary).toContain(`Cloning completed for ${failed.id}`);
+    expect(run.summary).toContain(`failed deployment</td><td>${failed.id}`);
     expectSecretKept(run, TOKEN);
   });
 
