@@ -6,7 +6,15 @@
  * that will not come.
  */
 import { type GitHubClient, type Repo, httpStatus, orNotFound } from './github.js';
-import { type Approver, type ReleaseRecord, approverName, parseMarker, resolveTag, withRecord } from './release.js';
+import {
+  type Approver,
+  type ReleaseRecord,
+  approverName,
+  kitIssueOf,
+  parseMarker,
+  resolveTag,
+  withRecord,
+} from './release.js';
 
 /** The parts of the issue_comment webhook payload the check reads. */
 export interface CommentEvent {
@@ -129,9 +137,9 @@ export async function checkComment(
       `the tag ${record.tag} now points at ${current.slice(0, 7)}, not at ${record.sha.slice(0, 7)} which this issue describes. Re-run the release workflow for the tag to refresh the issue, then approve again.`,
       record,
     );
-  const earlier = await existingDeployment(github, repo, record, issueNumber);
-  if (earlier !== undefined)
-    return refuse(`release ${record.tag} already has deployment ${earlier} from an earlier approval.`, record);
+  const earlier = await kitDeployments(github, repo, record, issueNumber);
+  if (earlier.length)
+    return refuse(`release ${record.tag} already has deployment ${earlier[0]} from an earlier approval.`, record);
 
   // The deployment and the record are written BEFORE the production job starts, so a
   // second /approve (serialised by the workflow's concurrency group) finds them.
@@ -147,6 +155,21 @@ export async function checkComment(
   if (!('id' in deployment.data))
     throw new Error(`GitHub did not create a deployment: ${JSON.stringify(deployment.data)}`);
   const deploymentId = Number(deployment.data.id);
+  // Two approvals checked at the same moment both got here: the older deployment wins,
+  // the other run stands down, so the release deploys once.
+  const first = (await kitDeployments(github, repo, record, issueNumber))[0];
+  if (first !== undefined && first < deploymentId) {
+    await github.rest.repos.createDeploymentStatus({
+      ...repo,
+      deployment_id: deploymentId,
+      state: 'error',
+      description: `Duplicate approval: deployment ${first} deploys ${record.tag}`,
+    });
+    return refuse(
+      `release ${record.tag} was approved at the same moment by another comment (deployment ${first}).`,
+      record,
+    );
+  }
   await github.rest.repos.createDeploymentStatus({
     ...repo,
     deployment_id: deploymentId,
@@ -196,30 +219,21 @@ async function isApprover(github: GitHubClient, login: string, approvers: Approv
   return `@${login} is not in approvers (${approvers.map(approverName).join(', ')}).`;
 }
 
-/** A deployment the kit already created for this issue, if any (covers a lost body update). */
-async function existingDeployment(
+/** Ids of the deployments the kit created for this issue, oldest first. */
+async function kitDeployments(
   github: GitHubClient,
   repo: Repo,
   record: ReleaseRecord,
   issueNumber: number,
-): Promise<number | undefined> {
+): Promise<number[]> {
   const { data } = await github.rest.repos.listDeployments({
     ...repo,
     sha: record.sha,
     environment: record.environment,
     per_page: 100,
   });
-  const found = data.find((d) => {
-    const payload = typeof d.payload === 'string' ? safeJson(d.payload) : d.payload;
-    return (payload as { issue?: unknown } | undefined)?.issue === issueNumber;
-  });
-  return found ? Number(found.id) : undefined;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return data
+    .filter((d) => kitIssueOf(d.payload) === issueNumber)
+    .map((d) => Number(d.id))
+    .sort((a, b) => a - b);
 }

@@ -101,8 +101,12 @@ export async function lastSuccessfulDeployment(
   repo: Repo,
   environment: string,
 ): Promise<LiveRelease | undefined> {
-  const deployments = await github.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
-  for (const deployment of deployments.data) {
+  const { data } = await github.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
+  // With comment approval, GitHub's own deployment for the job in the environment carries
+  // the issue_comment run's commit (the default branch), not the release's: where the kit
+  // recorded releases, only its records count.
+  const kit = data.filter((d) => kitIssueOf(d.payload) !== undefined);
+  for (const deployment of kit.length ? kit : data) {
     const statuses = await github.rest.repos.listDeploymentStatuses({
       ...repo,
       deployment_id: Number(deployment.id),
@@ -137,4 +141,18 @@ export async function commitsBetween(
       author: c.author?.login ? `@${c.author.login}` : (c.commit.author?.name ?? 'unknown'),
     })),
   };
+}
+
+/** The release issue a deployment was created for, from the payload the kit writes. */
+export function kitIssueOf(payload: unknown): number | undefined {
+  let value = payload;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const issue = (value as { issue?: unknown } | null | undefined)?.issue;
+  return typeof issue === 'number' ? issue : undefined;
 }

@@ -144,6 +144,16 @@ describe('open', () => {
     expect(lastReply(first.issueNumber)).toContain(`now points at ${v3.slice(0, 7)}`);
   });
 
+  it("counts the kit's release records, not GitHub's per-job deployments of the comment run's commit", async () => {
+    const kitRelease = gh.addDeployment(v1, 'production', 'success', { tag: 'v1.0.0', issue: 99 });
+    const head = gh.commits.at(-1)?.sha ?? '';
+    gh.addDeployment(head, 'production', 'success'); // GitHub's, for the issue_comment run on main
+    const result = await openFor();
+    expect(kitRelease).toBeGreaterThan(0);
+    expect(gh.issue(result.issueNumber)?.body).toContain(`in production now | [\`${v1.slice(0, 7)}\``);
+    expect(result.commitCount).toBe(2);
+  });
+
   it('on a first release says there is nothing in production yet', async () => {
     gh.deployments.length = 0;
     const result = await openFor();
@@ -240,6 +250,23 @@ describe('check', () => {
     expect(second.decision).toBe('refused');
     expect(second.reason).toMatch(/already approved by @alice/);
     expect(gh.deployments.filter((d) => d.environment === 'production')).toHaveLength(3);
+  });
+
+  it('two approvals checked at the same moment deploy once: the older deployment wins', async () => {
+    const { issueNumber } = await openFor();
+    gh.addUser({ login: 'frank', role: 'admin' });
+    // Both direct approvers: the two checks make the same requests in lock step.
+    const both = { ...options, approvers: [...approvers, { kind: 'user' as const, login: 'frank' }] };
+    const results = await Promise.all([
+      checkComment(client(), repo, gh.commentEvent('alice', issueNumber, '/approve'), both),
+      checkComment(client(), repo, gh.commentEvent('frank', issueNumber, '/approve'), both),
+    ]);
+    expect(results.map((r) => r.decision).sort()).toEqual(['approved', 'refused']);
+    const kit = gh.deployments.filter((d) => (d.payload as { issue?: number }).issue === issueNumber);
+    const live = kit.filter((d) => d.statuses[0]?.state !== 'error');
+    expect(live).toHaveLength(1);
+    const approved = results.find((r) => r.decision === 'approved');
+    expect(approved && 'deploymentId' in approved && approved.deploymentId).toBe(live[0]?.id);
   });
 
   it('refuses a second approval even if the record update was lost (finds the Deployment)', async () => {
