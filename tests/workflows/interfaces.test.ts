@@ -19,6 +19,7 @@ describe('starter workflows → the reusable workflows they call', () => {
   it('there is a staging and a production starter for each provider in DESIGN.md', () => {
     expect(starters).toEqual(
       ['fly', 'railway', 'vercel', 'vm'].flatMap((p) => [
+        `workflows/${p}/production-comment-approval.yml`,
         `workflows/${p}/production.yml`,
         `workflows/${p}/staging.yml`,
       ]),

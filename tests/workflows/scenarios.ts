@@ -36,10 +36,31 @@ const staging = (name: string, extra: Partial<Scenario>, expect: Case['expect'])
   steps: { deploy: { outputs: deployed }, ...extra.steps },
   expect,
 });
+/** Jobs a scenario does not name are expected skipped (the approval: comment ones, mostly). */
+const commentJobs = {
+  'release-issue': 'skipped',
+  approval: 'skipped',
+  production: 'skipped',
+  report: 'skipped',
+} as const;
 const production = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
-  ...staging(name, extra, expect),
+  ...staging(name, extra, { ...expect, jobs: { ...commentJobs, ...expect.jobs } }),
+  github: extra.github,
   workflow: PRODUCTION,
 });
+
+// approval: comment — the tag push opens the release issue; the /approve comment's run deploys.
+const tagPush = { event_name: 'push', ref: 'refs/tags/v1.2.0' };
+const approveComment = {
+  event_name: 'issue_comment',
+  ref: 'refs/heads/main',
+  sha: 'feedfacefeedfacefeedfacefeedfacefeedface',
+  event: { action: 'created', comment: { body: '/approve' }, issue: { number: 7 } },
+};
+const approvedCheck = {
+  outputs: { approved: 'true', sha: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.2.0', 'issue-number': '7' },
+};
+const comment = { approval: 'comment', approvers: 'alice' };
 
 export const cases: Case[] = [
   staging(
@@ -216,6 +237,80 @@ export const cases: Case[] = [
       steps: ['migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
+  ),
+  production(
+    'approval: comment, tag push → gate, release issue, then the run ends',
+    { inputs: comment, github: tagPush },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', 'release-issue': 'success' },
+      steps: [],
+    },
+  ),
+  production(
+    'approval: comment, tag push, gate fails → no release issue',
+    { inputs: comment, github: tagPush, steps: { 'gate.gate': { outcome: 'failure' } } },
+    { jobs: { gate: 'failure', 'require-staging': 'skipped' }, steps: [] },
+  ),
+  production(
+    'approval: comment, tag push, commit never passed staging → no release issue',
+    {
+      inputs: { ...comment, 'require-staging': true },
+      github: tagPush,
+      steps: { 'require-staging.staging': { outcome: 'failure' } },
+    },
+    { jobs: { gate: 'success', 'require-staging': 'failure' }, steps: [] },
+  ),
+  production(
+    'approval: comment, /approve passes the check → production job, outcome reported',
+    { inputs: comment, github: approveComment, steps: { 'approval.check': approvedCheck } },
+    {
+      jobs: {
+        gate: 'skipped',
+        'require-staging': 'skipped',
+        approval: 'success',
+        production: 'success',
+        report: 'success',
+      },
+      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'approval: comment, comment refused by the check → nothing deploys',
+    {
+      inputs: comment,
+      github: approveComment,
+      steps: { 'approval.check': { outputs: { approved: 'false', 'issue-number': '7' } } },
+    },
+    { jobs: { gate: 'skipped', 'require-staging': 'skipped', approval: 'success' }, steps: [] },
+  ),
+  production(
+    'approval: comment, the check itself fails (API down) → nothing deploys',
+    { inputs: comment, github: approveComment, steps: { 'approval.check': { outcome: 'failure' } } },
+    { jobs: { gate: 'skipped', 'require-staging': 'skipped', approval: 'failure' }, steps: [] },
+  ),
+  production(
+    'approval: comment, approved, smoke fails → rollback, failure reported',
+    {
+      inputs: comment,
+      github: approveComment,
+      steps: { 'approval.check': approvedCheck, smoke: { outcome: 'failure' } },
+    },
+    {
+      jobs: {
+        gate: 'skipped',
+        'require-staging': 'skipped',
+        approval: 'success',
+        production: 'failure',
+        report: 'success',
+      },
+      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+    },
+  ),
+  production(
+    'approval: environment ignores comments (no gate, no deploy)',
+    { github: approveComment, steps: { 'approval.check': approvedCheck } },
+    { jobs: { gate: 'skipped', 'require-staging': 'skipped' }, steps: [] },
   ),
 ];
 

@@ -36,6 +36,8 @@ export interface Scenario {
   source?: string;
   inputs: Record<string, string | boolean | number>;
   secrets?: Record<string, string>;
+  /** The github context, merged over a push to refs/heads/staging (e.g. event_name, event). */
+  github?: Record<string, unknown>;
   /** What the step with this id does, as `<job>.<step id>` or just `<step id>`. Default: success, no outputs. */
   steps?: Record<string, StepBehaviour>;
 }
@@ -52,6 +54,8 @@ export interface JobRun {
   steps: StepRun[];
   environment?: string;
   environmentUrl?: string;
+  /** The job's `outputs:`, evaluated after its steps (what `needs.<id>.outputs` reads). */
+  outputs?: Record<string, string>;
 }
 
 export interface Simulation {
@@ -133,7 +137,14 @@ export async function loadTemplate(file: string, content = readFileSync(path.joi
 
 export interface WorkflowYaml {
   on?: { workflow_call?: { inputs?: Record<string, { type: string; default?: unknown; required?: boolean }> } };
-  jobs: Record<string, { environment?: { name?: string; url?: string } | string; steps?: { id?: string }[] }>;
+  jobs: Record<
+    string,
+    {
+      environment?: { name?: string; url?: string } | string;
+      steps?: { id?: string }[];
+      outputs?: Record<string, string>;
+    }
+  >;
 }
 
 function inputsWithDefaults(yaml: WorkflowYaml, given: Scenario['inputs']): Record<string, unknown> {
@@ -151,7 +162,12 @@ function inputsWithDefaults(yaml: WorkflowYaml, given: Scenario['inputs']): Reco
 export async function simulate(scenario: Scenario): Promise<Simulation> {
   const { template, yaml } = await loadTemplate(scenario.workflow, scenario.source);
   const inputs = inputsWithDefaults(yaml, scenario.inputs);
-  const github = { sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/heads/staging', event_name: 'push' };
+  const github = {
+    sha: '0123456789abcdef0123456789abcdef01234567',
+    ref: 'refs/heads/staging',
+    event_name: 'push',
+    ...scenario.github,
+  };
   const jobs: Record<string, JobRun> = {};
   const order: string[] = [];
   const ran: string[] = [];
@@ -184,7 +200,7 @@ export async function simulate(scenario: Scenario): Promise<Simulation> {
       cancelled: runCancelled,
     };
     const needs = Object.fromEntries(
-      (job.needs ?? []).map((n) => [n.value, { result: jobs[n.value]?.result, outputs: {} }]),
+      (job.needs ?? []).map((n) => [n.value, { result: jobs[n.value]?.result, outputs: jobs[n.value]?.outputs ?? {} }]),
     );
     const context = {
       inputs,
@@ -235,7 +251,17 @@ export async function simulate(scenario: Scenario): Promise<Simulation> {
             { success: true, failure: false, cancelled: false },
           ).coerceString()
         : undefined;
-    jobs[id] = { id, result, steps: stepRuns, environment, environmentUrl };
+    const outputs = Object.fromEntries(
+      Object.entries(yaml.jobs[id]?.outputs ?? {}).map(([name, value]) => [
+        name,
+        evaluate(
+          templateExpression(value),
+          { ...context, steps },
+          { success: true, failure: false, cancelled: false },
+        ).coerceString(),
+      ]),
+    );
+    jobs[id] = { id, result, steps: stepRuns, environment, environmentUrl, outputs };
   }
   return { jobs, order, ran };
 }

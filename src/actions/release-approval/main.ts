@@ -111,7 +111,8 @@ export async function run(): Promise<void> {
     repo,
     {
       issueNumber: inputs.issueNumber,
-      outcome: inputs.outcome,
+      // A production job that never started (cancelled while queued) is reported as cancelled.
+      outcome: inputs.outcome === 'skipped' ? 'cancelled' : inputs.outcome,
       environmentUrl: inputs.environmentUrl,
       rolledBack: inputs.rolledBack,
       details: inputs.details,

@@ -74,8 +74,9 @@ export const spec = defineAction({
       parse: optional(integer(1)),
     },
     outcome: {
-      description: 'How the production job ended (`report`): `success`, `failure` or `cancelled` (pass `job.status`).',
-      parse: optional(oneOf(['success', 'failure', 'cancelled'] as const)),
+      description:
+        'How the production job ended (`report`): `success`, `failure`, `cancelled` or `skipped` (pass `needs.<job>.result` or `job.status`).',
+      parse: optional(oneOf(['success', 'failure', 'cancelled', 'skipped'] as const)),
     },
     'environment-url': { description: 'URL of the deployed release (`report`).', parse: optional(text()) },
     'rolled-back': {
