@@ -52,8 +52,9 @@ describe('starter workflows → the reusable workflows they call', () => {
     expect((await parserCallerFindings('missing.yml', missing)).join('\n')).toMatch(/Input provider is required/);
     const badType = good.replace('require-staging: true', "require-staging: 'yes'");
     expect(callerFindings('type.yml', badType).join('\n')).toMatch(/require-staging must be true or false/);
-    const noPermission = good.replace(/ {6}deployments: read.*\n/, '');
-    expect(callerFindings('perm.yml', noPermission).join('\n')).toMatch(/needs deployments: read/);
+    const noPermission = good.replace(/ {6}deployments: write.*\n/, '');
+    expect(noPermission).not.toBe(good);
+    expect(callerFindings('perm.yml', noPermission).join('\n')).toMatch(/needs deployments: (read|write)/);
   });
 });
 

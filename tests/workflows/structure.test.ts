@@ -88,15 +88,19 @@ describe('the check steps (bash, as on the runner)', () => {
 
   it('settings: a known provider, migration tool and approval pass; anything else fails naming the input', () => {
     const settings = stepScript(production, 'gate', 'settings');
-    expect(settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'environment' }).code).toBe(0);
-    const bad = settings({ PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack' });
+    expect(settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' }).code).toBe(0);
+    const bad = settings({ PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack', APPROVERS: '' });
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly or vm');
     expect(bad.out).toContain('Input migration-tool must be');
     expect(bad.out).toContain('Input approval must be environment');
+    // approval: comment needs approvers.
+    const comment = settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'comment', APPROVERS: '' });
+    expect([comment.code, comment.out]).toEqual([1, expect.stringContaining('Input approvers is required')]);
+    expect(settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'comment', APPROVERS: 'alice' }).code).toBe(0);
     // A hostile value is data, never code.
     expect(
-      settings({ PROVIDER: '$(touch /tmp/pwned)', MIGRATION_TOOL: 'none', APPROVAL: 'environment' }).out,
+      settings({ PROVIDER: '$(touch /tmp/pwned)', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' }).out,
     ).not.toContain('pwned)');
   });
 
