@@ -18,7 +18,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { Transform, Writable, type TransformCallback } from 'node:stream';
+import { type Duplex, Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { KitError } from '../lib/errors.js';
@@ -43,7 +43,7 @@ export interface DumpOptions {
    * Streams the dump passes through before it is hashed and written (e.g. encryption).
    * Not possible for `directory`, which pg_dump writes itself.
    */
-  transforms?: Transform[];
+  transforms?: Duplex[];
 }
 
 export interface DumpResult {
@@ -225,7 +225,7 @@ export async function verifyDump(
   file: string,
   format: DumpFormat,
   pgRestore: string | undefined,
-  options: { readTransforms?: Transform[]; timeoutMs: number },
+  options: { readTransforms?: Duplex[]; timeoutMs: number },
 ): Promise<{ entries: number }> {
   if (format === 'plain') {
     const text = await readTail(file, options.readTransforms ?? []);
@@ -247,7 +247,7 @@ export async function verifyDump(
 async function listArchive(
   file: string,
   pgRestore: string,
-  options: { readTransforms?: Transform[]; timeoutMs: number },
+  options: { readTransforms?: Duplex[]; timeoutMs: number },
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   if (!options.readTransforms?.length) return runCommand(pgRestore, ['--list', file], { timeoutMs: options.timeoutMs });
   // pg_restore reads an archive from stdin when given no file.
@@ -265,7 +265,7 @@ async function listArchive(
   return { exitCode: await exited, stdout, stderr };
 }
 
-async function readTail(file: string, transforms: Transform[]): Promise<string> {
+async function readTail(file: string, transforms: Duplex[]): Promise<string> {
   let last = Buffer.alloc(0);
   const keep = new Transform({
     transform(chunk: Buffer, _e, callback) {

@@ -6,7 +6,11 @@
  */
 import type pg from 'pg';
 import { KitError } from '../lib/errors.js';
-import { runCommand, tail } from '../lib/exec.js';
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type RunResult, runCommand, tail } from '../lib/exec.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from './connection.js';
 import type { DumpFormat } from './backup.js';
 
@@ -60,6 +64,8 @@ export interface RestoreTools {
   pgRestore?: string;
   psql?: string;
   timeoutMs: number;
+  /** Streams the file is read through first (decryption): the tool then reads stdin. */
+  readTransforms?: Duplex[];
 }
 
 /** Restores into the scratch database, all or nothing (one transaction). */
@@ -80,8 +86,7 @@ export async function restoreInto(
             'ON_ERROR_STOP=1',
             '--single-transaction',
             `--dbname=${scratch.urlWithoutPassword}`,
-            '--file',
-            file,
+            ...(tools.readTransforms?.length ? [] : ['--file', file]),
           ],
         ]
       : [
@@ -95,15 +100,15 @@ export async function restoreInto(
             '--if-exists',
             '--exit-on-error',
             '--single-transaction',
-            file,
+            ...(tools.readTransforms?.length ? [] : [file]),
           ],
         ];
   if (!command)
     throw new KitError(`restore-check needs ${format === 'plain' ? 'psql' : 'pg_restore'}, which was not found.`);
-  const result = await runCommand(command, args as string[], {
-    env: childEnv(scratch, { PGOPTIONS: '-c client_min_messages=warning' }),
-    timeoutMs: tools.timeoutMs,
-  });
+  const env = childEnv(scratch, { PGOPTIONS: '-c client_min_messages=warning' });
+  const result = tools.readTransforms?.length
+    ? await runFedFrom(file, tools.readTransforms, command, args as string[], env, tools.timeoutMs)
+    : await runCommand(command, args as string[], { env, timeoutMs: tools.timeoutMs });
   if (result.exitCode !== 0 || result.timedOut)
     throw new KitError(
       `Restoring the backup into ${scratch.label} failed${result.timedOut ? ' (timed out)' : ''}:\n${scrub(tail(result.stderr, 15), scratch)}`,
@@ -133,4 +138,40 @@ export async function countRestored(scratch: DatabaseUrl): Promise<Map<string, n
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Runs a restore tool reading the file through transforms on its stdin (no plaintext file). */
+export async function runFedFrom(
+  file: string,
+  transforms: Duplex[],
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<RunResult> {
+  const started = Date.now();
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout = (stdout + c).slice(-64_000)));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-64_000)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  }, timeoutMs);
+  const fed = pipeline([createReadStream(file), ...transforms, child.stdin]).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  const [status, feedError] = await Promise.all([exited, fed]).finally(() => clearTimeout(timer));
+  // A decryption failure is the real cause when the tool then complained about its input.
+  if (feedError && !(feedError as NodeJS.ErrnoException).code?.startsWith('EPIPE'))
+    stderr = `${stderr}\nreading the backup failed: ${feedError.message}`;
+  const failedFeed = Boolean(feedError) && status.code === 0 ? 1 : status.code;
+  return { exitCode: failedFeed, signal: status.signal, stdout, stderr, timedOut, durationMs: Date.now() - started };
 }

@@ -242,9 +242,7 @@ describe('backup-db', () => {
     expectSecretKept(badFormat, pg15.password);
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const encrypted = await backup({ 'database-url': url, path: folder, 'encrypt-to': 'age1example' });
-    expect(errors(encrypted)).toContain(
-      'Input "encrypt-to" is not supported by this version of backup-db yet; nothing was dumped',
-    );
+    expect(errors(encrypted)).toContain('Input "encrypt-to" is invalid: "age1example" is not an age recipient');
     expect(readdirSync(folder)).toEqual([]);
   });
 });

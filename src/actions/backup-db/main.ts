@@ -28,6 +28,8 @@ import {
   restoreInto,
 } from '../../db/restore-check.js';
 import { artifactServiceAvailable, uploadArtifact } from '../../db/upload.js';
+import { decryptStream, encryptStream, readAgeHeader, recipientOfIdentity } from '../../db/encryption.js';
+import { repositoryIsPublic } from '../../lib/repository.js';
 import { spec } from './spec.js';
 
 export function renderName(
@@ -54,11 +56,8 @@ export async function run(): Promise<void> {
     throw new ConfigurationError(
       `Input "restore-check-url" is invalid: it points at the database being backed up (${db.label}); it must be a scratch database, whose objects are replaced.`,
     );
-  if (inputs.encryptTo.length)
-    throw new ConfigurationError(
-      'Input "encrypt-to" is not supported by this version of backup-db yet; nothing was dumped. Remove it to take an unencrypted backup, or use a release that encrypts.',
-    );
   const folder = path.resolve(inputs.path || path.join(process.env.RUNNER_TEMP || tmpdir(), 'db-backups'));
+  const encryption = await checkEncryption(inputs);
 
   // The server's version first: it decides which pg_dump can dump it.
   const client = await connect(db, { applicationName: 'deploy-kit backup-db' });
@@ -74,7 +73,8 @@ export async function run(): Promise<void> {
 
   const target = path.join(
     folder,
-    renderName(inputs.name, { database: db.database, major: version.major, now: new Date() }, inputs.format),
+    renderName(inputs.name, { database: db.database, major: version.major, now: new Date() }, inputs.format) +
+      (encryption ? '.age' : ''),
   );
   const partial = partialPathOf(target);
   // A cancelled job (SIGTERM/SIGINT) must not leave a partial dump behind either.
@@ -99,6 +99,7 @@ export async function run(): Promise<void> {
           compress: inputs.compress,
           snapshot: snapshot?.id,
           timeoutMs: inputs.timeout,
+          transforms: encryption ? [encryptStream(encryption.recipients)] : [],
         },
         { log: core.info },
       ),
@@ -107,14 +108,34 @@ export async function run(): Promise<void> {
     core.info(
       `Dumped ${formatBytes(dump.sizeBytes)} in ${formatDuration(dump.durationMs)} (${formatBytes(dump.sizeBytes / Math.max(dump.durationMs / 1000, 0.001))}/s), sha256 ${dump.sha256}.`,
     );
+    if (encryption) core.info(`Encrypted with age for ${encryption.recipients.length} recipient(s) as it streamed.`);
     let entries: number | undefined;
-    if (inputs.verify) {
+    let verified: string | undefined;
+    if (inputs.verify && encryption && !encryption.identity) {
+      const header = await readAgeHeader(partial).catch((error: Error) => {
+        throw new KitError(`The encrypted backup is not readable: ${error.message}.`);
+      });
+      if (header.stanzas.length !== encryption.recipients.length)
+        throw new KitError(
+          `The encrypted backup's age header has ${header.stanzas.length} recipient stanza(s), not ${encryption.recipients.length}.`,
+        );
+      verified = `age header only (${header.stanzas.length} recipient(s)); not decrypted: no verify-identity`;
+      core.warning(
+        'Checked only the age header of the encrypted backup: its content was not decrypted. Give verify-identity (an age identity matching encrypt-to) to verify the dump itself.',
+      );
+    } else if (inputs.verify) {
       entries = (
         await core.group('Verifying the backup', () =>
-          verifyDump(partial, inputs.format, pgRestore?.path, { timeoutMs: inputs.timeout }),
+          verifyDump(partial, inputs.format, pgRestore?.path, {
+            timeoutMs: inputs.timeout,
+            readTransforms: encryption?.identity ? [decryptStream(encryption.identity)] : [],
+          }),
         )
       ).entries;
-      core.info(`Verified: ${entries} entries in the backup's table of contents.`);
+      verified = `${entries} entries listed${encryption ? ' (decrypted with verify-identity)' : ''}`;
+      core.info(
+        `Verified: ${entries} entries in the backup's table of contents${encryption ? ', decrypted with verify-identity' : ''}.`,
+      );
     }
     if (scratch && snapshot) {
       const sourceCounts = await countRows(snapshot.client);
@@ -125,6 +146,7 @@ export async function run(): Promise<void> {
           pgRestore: pgRestore?.path,
           psql: psql?.path,
           timeoutMs: inputs.timeout,
+          readTransforms: encryption?.identity ? [decryptStream(encryption.identity)] : undefined,
         });
         return compareCounts(sourceCounts, await countRestored(scratch));
       });
@@ -134,7 +156,7 @@ export async function run(): Promise<void> {
           target,
           dump,
           version: version.text,
-          entries,
+          verified,
           counts,
           where: 'not kept: the restore check failed',
         });
@@ -162,7 +184,7 @@ export async function run(): Promise<void> {
       where += ' (not uploaded: the artifact service is only available inside a GitHub Actions job)';
     }
     core.info(`Backup ${where}.`);
-    await summarize({ target, dump, version: version.text, entries, counts, where });
+    await summarize({ target, dump, version: version.text, verified, encrypted: Boolean(encryption), counts, where });
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     throw error;
@@ -176,7 +198,8 @@ async function summarize(report: {
   target: string;
   dump: { sizeBytes: number; sha256: string; durationMs: number };
   version: string;
-  entries?: number;
+  verified?: string;
+  encrypted?: boolean;
   counts?: CountRow[];
   where: string;
 }): Promise<void> {
@@ -192,10 +215,8 @@ async function summarize(report: {
           ['size', formatBytes(report.dump.sizeBytes)],
           ['sha256', report.dump.sha256],
           ['dump time', formatDuration(report.dump.durationMs)],
-          [
-            'verified',
-            report.entries === undefined ? 'not verified (verify: false)' : `${report.entries} entries listed`,
-          ],
+          ['encrypted', report.encrypted ? 'yes (age)' : 'no'],
+          ['verified', report.verified ?? 'not verified (verify: false)'],
           ['where', report.where],
         ],
       ),
@@ -215,4 +236,53 @@ async function summarize(report: {
       );
     }
   });
+}
+
+interface Encryption {
+  recipients: string[];
+  identity?: string;
+}
+
+/**
+ * The encryption settings, checked before anything is dumped: a dump is production data,
+ * and an artifact of a public repository can be downloaded by anyone.
+ */
+async function checkEncryption(inputs: {
+  encryptTo: string[];
+  verifyIdentity?: string;
+  allowUnencrypted: boolean;
+  upload: string;
+  format: string;
+  restoreCheckUrl?: unknown;
+}): Promise<Encryption | undefined> {
+  if (!inputs.encryptTo.length) {
+    if (inputs.verifyIdentity)
+      throw new ConfigurationError(
+        'Input "verify-identity" is set but "encrypt-to" is empty: there is nothing to decrypt.',
+      );
+    if (inputs.upload === 'artifact' && repositoryIsPublic() && !inputs.allowUnencrypted)
+      throw new ConfigurationError(
+        'Refusing to upload an unencrypted database dump as an artifact of a PUBLIC repository: anyone who can read the repository can download it. ' +
+          'Set "encrypt-to" to an age recipient (age-keygen prints one), or upload: none, or allow-unencrypted: true if the data is public. Nothing was dumped.',
+      );
+    return undefined;
+  }
+  if (inputs.format === 'directory')
+    throw new ConfigurationError(
+      'Input "encrypt-to" cannot be used with format: directory (pg_dump writes that folder itself, in plaintext); use format: custom.',
+    );
+  let identity: string | undefined;
+  if (inputs.verifyIdentity) {
+    const recipient = await recipientOfIdentity(inputs.verifyIdentity);
+    if (!recipient || !inputs.encryptTo.includes(recipient))
+      throw new ConfigurationError(
+        'Input "verify-identity" does not match any recipient in "encrypt-to": it could not decrypt the backup.',
+      );
+    identity = inputs.verifyIdentity;
+  }
+  if (inputs.restoreCheckUrl && !identity)
+    throw new ConfigurationError(
+      'Input "restore-check-url" needs "verify-identity" when "encrypt-to" is set: the backup is restored by decrypting it.',
+    );
+  return { recipients: inputs.encryptTo, identity };
 }

@@ -2,6 +2,29 @@ import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
 import { bool, duration, integer, lines, oneOf, optional, text } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
+import { recipientProblem } from '../../db/encryption.js';
+
+/** age recipients, one per line: each must be a key age can encrypt to. */
+const recipients = (): z.ZodType<string[], string> =>
+  lines().superRefine((items, ctx) => {
+    for (const item of items) {
+      const problem = recipientProblem(item);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
+
+/** An age identity; the value is never echoed (it is a private key). */
+const identity = (): z.ZodType<string | undefined, string> =>
+  z
+    .string()
+    .superRefine((raw, ctx) => {
+      if (raw !== '' && !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(raw.trim()))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'not an age identity; expected the AGE-SECRET-KEY-1… line age-keygen writes',
+        });
+    })
+    .transform((raw) => (raw.trim() === '' ? undefined : raw.trim()));
 
 const PLACEHOLDERS = ['database', 'timestamp', 'server-major'];
 
@@ -67,12 +90,20 @@ export const spec = defineAction({
     },
     'encrypt-to': {
       description:
-        'age recipients (public keys, one per line) to encrypt the dump to before it touches disk. Not available in this version yet: setting it fails the step rather than writing an unencrypted dump.',
+        'age recipients (public keys, `age1…`), one per line: the dump is encrypted as it streams, so the plaintext never touches disk; any one of the matching identities decrypts it (`age -d -i key.txt`). Not for `directory`.',
       example: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
-      parse: lines(),
+      parse: recipients(),
+    },
+    'verify-identity': {
+      description:
+        'An age identity (`AGE-SECRET-KEY-1…`, a secret) matching one of `encrypt-to`: `verify` then decrypts the backup to read it back. Without it, an encrypted backup is checked by its age header only, and the log says so. Masked.',
+      secret: true,
+      example: '${{ secrets.BACKUP_AGE_IDENTITY }}',
+      parse: identity(),
     },
     'allow-unencrypted': {
-      description: 'Allow uploading an unencrypted dump as an artifact of a public repository.',
+      description:
+        'In a public repository, allow uploading an UNENCRYPTED dump as an artifact, which anyone who can read the repository can download. Leave false and use `encrypt-to`.',
       default: 'false',
       parse: bool(),
     },
