@@ -4,7 +4,7 @@
  * the kit wrote.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -129,6 +129,36 @@ describe('backup-db encrypt-to', () => {
     expect(plain.subarray(0, 5).toString()).toBe('PGDMP');
     const list = execFileSync('/usr/lib/postgresql/15/bin/pg_restore', ['--list'], { input: plain }).toString();
     expect(list).toMatch(/TABLE DATA public customers/);
+  });
+
+  test("the README's restore commands (age CLI | pg_restore) bring back the same row counts", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'dk-enc-'));
+    const run = await backup({ path: folder, 'encrypt-to': recipient });
+    expect(errors(run)).toBe('');
+    const readme = readFileSync('README.md', 'utf8');
+    const script = /<!-- restore-commands -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (!script) throw new Error('README.md has no restore-commands block');
+    const keyFile = path.join(folder, '..', `restore-key-${path.basename(folder)}.txt`);
+    writeFileSync(keyFile, `${identity}\n`, { mode: 0o600 });
+    const restored = await pg.createDatabase();
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-euo', 'pipefail', '-c', script], {
+      env: {
+        PATH: `/usr/lib/postgresql/15/bin:${process.env.PATH}`,
+        BACKUP: run.outputs.path,
+        AGE_KEY: keyFile,
+        DATABASE_URL: restored,
+      },
+      encoding: 'utf8',
+    });
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    const count = async (url: string, table: string) =>
+      Number(
+        (await pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`, [], new URL(url).pathname.slice(1)))
+          .rows[0]?.n,
+      );
+    for (const table of ['customers', 'orders'])
+      expect([table, await count(restored, table)]).toEqual([table, await count(source, table)]);
+    expect(await count(restored, 'customers')).toBe(3000);
   });
 
   test('plain format: verified by decrypting its closing line', async () => {
