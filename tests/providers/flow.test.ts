@@ -82,7 +82,7 @@ describe('deployFlow', () => {
     const report = await deployFlow(provider, options());
     expect(report.outcome.status).toBe('failed');
     expect(report.outcome.evidence).toContain('CRASHED');
-    expect(report.outcome.logTail).toBe('logs of d2');
+    expect(report.outcome.logTail).toBe('--- memory log ---\nlogs of d2');
   });
 
   it('reports unknown when the deployment is still in progress at the deadline', async () => {
