@@ -30,6 +30,7 @@ import {
 import { artifactServiceAvailable, uploadArtifact } from '../../db/upload.js';
 import { decryptStream, encryptStream, readAgeHeader, recipientOfIdentity } from '../../db/encryption.js';
 import { repositoryIsPublic } from '../../lib/repository.js';
+import { type S3Target, credentialSource, missingCredentials, regionFrom, uploadS3 } from '../../db/s3.js';
 import { spec } from './spec.js';
 
 export function renderName(
@@ -58,6 +59,11 @@ export async function run(): Promise<void> {
     );
   const folder = path.resolve(inputs.path || path.join(process.env.RUNNER_TEMP || tmpdir(), 'db-backups'));
   const encryption = await checkEncryption(inputs);
+  const s3 = checkS3(inputs);
+  if (s3 && !encryption)
+    core.warning(
+      `upload: s3 without encrypt-to: the dump goes to s3://${s3.bucket} in plaintext, readable by anyone who can read that bucket. Set "encrypt-to" to an age recipient (age-keygen prints one).`,
+    );
 
   // The server's version first: it decides which pg_dump can dump it.
   const client = await connect(db, { applicationName: 'deploy-kit backup-db' });
@@ -180,6 +186,25 @@ export async function run(): Promise<void> {
       );
       setOutputs(spec, { 'artifact-id': uploaded.artifactId });
       where = uploaded.where;
+    } else if (s3) {
+      const uploaded = await core
+        .group(`Uploading the backup to s3://${s3.bucket}`, () =>
+          uploadS3(target, s3, { sha256: dump.sha256, timeoutMs: inputs.timeout, log: core.info }),
+        )
+        .catch(async (error: unknown) => {
+          await summarize({
+            target,
+            dump,
+            version: version.text,
+            verified,
+            encrypted: Boolean(encryption),
+            counts,
+            where: `kept at ${target} until the job ends; the upload to S3 FAILED`,
+          });
+          throw error;
+        });
+      setOutputs(spec, { 's3-uri': uploaded.uri });
+      where = `${uploaded.where}; also at ${target} until the job ends`;
     } else if (inputs.upload === 'artifact') {
       where += ' (not uploaded: the artifact service is only available inside a GitHub Actions job)';
     }
@@ -285,4 +310,52 @@ async function checkEncryption(inputs: {
       'Input "restore-check-url" needs "verify-identity" when "encrypt-to" is set: the backup is restored by decrypting it.',
     );
   return { recipients: inputs.encryptTo, identity };
+}
+
+/**
+ * upload: s3 needs a bucket, a region and credentials: all checked before dumping, so a
+ * typo costs seconds, not a dump of production. The secret key and session token are
+ * masked here, before the SDK can put them anywhere near a log line.
+ */
+function checkS3(inputs: {
+  upload: string;
+  s3Bucket: string;
+  s3Prefix: string;
+  s3Endpoint?: string;
+  s3Region: string;
+}): S3Target | undefined {
+  if (inputs.upload !== 's3') {
+    const set = (['s3-bucket', 's3-endpoint', 's3-region'] as const).filter(
+      (name) =>
+        ({ 's3-bucket': inputs.s3Bucket, 's3-endpoint': inputs.s3Endpoint, 's3-region': inputs.s3Region })[name],
+    );
+    if (set.length)
+      throw new ConfigurationError(
+        `Input "${set[0]}" is set but "upload" is ${inputs.upload}: set upload: s3 to upload the backup to S3, or remove the s3-* inputs. Nothing was dumped.`,
+      );
+    return undefined;
+  }
+  if (!inputs.s3Bucket)
+    throw new ConfigurationError(
+      'Input "s3-bucket" is required with upload: s3 (example: s3-bucket: acme-db-backups). Nothing was dumped.',
+    );
+  const region = regionFrom(inputs.s3Region);
+  if (!region)
+    throw new ConfigurationError(
+      'Input "s3-region" is required with upload: s3 when AWS_REGION is not set (example: s3-region: eu-west-1; auto for Cloudflare R2). Nothing was dumped.',
+    );
+  if (region === 'auto' && !inputs.s3Endpoint)
+    throw new ConfigurationError(
+      'Input "s3-region" is auto, which is Cloudflare R2\'s region: set "s3-endpoint" to https://<account-id>.r2.cloudflarestorage.com (AWS S3 needs a real region such as eu-west-1). Nothing was dumped.',
+    );
+  for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+    if (process.env[name]) core.setSecret(process.env[name] as string);
+  const source = credentialSource();
+  if (!source)
+    throw new ConfigurationError(
+      `upload: s3 (s3-bucket: ${inputs.s3Bucket}) found no credentials in the environment: ${missingCredentials()}. ` +
+        "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the step's env: from secrets, or assume a role with aws-actions/configure-aws-credentials (OIDC) in a step before this one. Nothing was dumped.",
+    );
+  core.info(`S3 credentials: ${source}.`);
+  return { bucket: inputs.s3Bucket, prefix: inputs.s3Prefix, region, endpoint: inputs.s3Endpoint?.trim() };
 }

@@ -3,6 +3,7 @@ import { defineAction } from '../../lib/action-spec.js';
 import { bool, duration, integer, lines, oneOf, optional, text } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
 import { recipientProblem } from '../../db/encryption.js';
+import { endpointProblem } from '../../db/s3.js';
 
 /** age recipients, one per line: each must be a key age can encrypt to. */
 const recipients = (): z.ZodType<string[], string> =>
@@ -109,9 +110,37 @@ export const spec = defineAction({
     },
     upload: {
       description:
-        '`artifact`: upload the backup as a workflow artifact (in GitHub Actions; elsewhere it stays on disk). `none`: keep the file and say where.',
+        '`artifact`: upload the backup as a workflow artifact (in GitHub Actions; elsewhere it stays on disk). `s3`: upload it to an S3-compatible bucket (`s3-*` inputs). `none`: keep the file and say where.',
       default: 'artifact',
-      parse: oneOf(['artifact', 'none'] as const),
+      parse: oneOf(['artifact', 's3', 'none'] as const),
+    },
+    's3-bucket': {
+      description:
+        '`upload: s3`: the bucket. Credentials come from the environment only: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), as aws-actions/configure-aws-credentials leaves them after assuming a role with OIDC, or as keys from secrets.',
+      example: 'acme-db-backups',
+      parse: text(),
+    },
+    's3-prefix': {
+      description:
+        '`upload: s3`: key prefix (folder) for the backup, e.g. `production/`; the key is the prefix and the file name.',
+      example: 'production/',
+      parse: z.string().transform((raw) => raw.trim().replace(/^\/+|\/+$/g, '')),
+    },
+    's3-endpoint': {
+      description:
+        '`upload: s3`: endpoint of an S3-compatible store (Cloudflare R2: `https://<account-id>.r2.cloudflarestorage.com`), addressed path-style; empty: AWS S3.',
+      example: 'https://0123456789abcdef.r2.cloudflarestorage.com',
+      parse: optional(
+        z.string().superRefine((raw, ctx) => {
+          const problem = endpointProblem(raw);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      ),
+    },
+    's3-region': {
+      description: '`upload: s3`: the region (`auto` for Cloudflare R2). Empty: AWS_REGION from the environment.',
+      example: 'eu-west-1',
+      parse: text(),
     },
     'retention-days': {
       description: "Days the artifact is kept (1-90). Empty: the repository's setting.",
@@ -130,5 +159,6 @@ export const spec = defineAction({
     'server-version': 'PostgreSQL version of the server, e.g. `15.20`.',
     'duration-ms': 'Milliseconds the dump took.',
     'artifact-id': 'Id of the uploaded workflow artifact (when uploaded).',
+    's3-uri': '`s3://bucket/key` of the uploaded copy (`upload: s3`).',
   },
 });

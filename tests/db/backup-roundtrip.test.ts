@@ -1,0 +1,252 @@
+/**
+ * The documented restore, proven end to end: backup-db (dist/) dumps a real PostgreSQL 15
+ * database, encrypts it as it streams and uploads it to an S3-compatible server (s3rver,
+ * started here on 127.0.0.1); the test downloads it, runs the README's restore commands
+ * (the `age` CLI piped into pg_restore) into an empty database, and compares row counts.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { type ActionRun, expectSecretKept, runAction } from '../harness/runner.js';
+import { type Postgres, startPostgres } from '../support/postgres.js';
+import { s3Client, uploadS3 } from '../../src/db/s3.js';
+
+// s3rver's default account. It checks the access key id of a signature v4 request, not
+// the signature itself (node_modules/s3rver/lib/middleware/authentication.js:184-186):
+// a wrong key id is how the tests get a real 403 from it.
+const ACCESS_KEY = 'S3RVER';
+const SECRET_KEY = 'S3RVER';
+let pg: Postgres;
+let s3: S3rver;
+let endpoint: string;
+let identity: string;
+let recipient: string;
+let source: string;
+const TABLES = ['customers', 'orders', 'app.audit'];
+const s3Env = { AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: 'us-east-1' };
+
+// This process reads the bucket too (download, head): it gets the same keys as the action.
+const savedEnv: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  for (const [name, value] of Object.entries(s3Env)) {
+    savedEnv[name] = process.env[name];
+    process.env[name] = value;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'dk-s3rver-'));
+  s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: 'backups' }],
+  });
+  const address = (await s3.run()) as AddressInfo;
+  endpoint = `http://127.0.0.1:${address.port}`;
+  pg = await startPostgres({ major: 15 });
+  identity = await generateIdentity();
+  recipient = await identityToRecipient(identity);
+  source = await pg.createDatabase();
+  await pg.query(
+    `CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL);
+     INSERT INTO customers (email) SELECT 'c' || g || '@example.com' FROM generate_series(1, 4321) g;
+     CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers, total numeric);
+     INSERT INTO orders (customer_id, total) SELECT 1 + g % 4321, g FROM generate_series(1, 9876) g;
+     CREATE SCHEMA app;
+     CREATE TABLE app.audit (at timestamptz DEFAULT now(), what text);
+     INSERT INTO app.audit (what) VALUES ('a'), ('b'), ('c');`,
+    [],
+    dbOf(source),
+  );
+}, 120_000);
+afterAll(async () => {
+  Object.assign(process.env, savedEnv);
+  for (const [name, value] of Object.entries(savedEnv)) if (value === undefined) delete process.env[name];
+  await Promise.all([pg?.stop(), s3?.close()]);
+});
+
+function dbOf(url: string): string {
+  return new URL(url).pathname.slice(1);
+}
+
+async function counts(url: string): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of TABLES) {
+    const rows = await pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`, [], dbOf(url));
+    result[table] = Number(rows.rows[0]?.n);
+  }
+  return result;
+}
+
+const target = () => ({ bucket: 'backups', prefix: 'production', region: 'us-east-1', endpoint });
+
+async function download(key: string, file: string): Promise<void> {
+  const client = await s3Client(target());
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: 'backups', Key: key }));
+    writeFileSync(file, await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The restore commands exactly as the README gives them (the block after its marker). */
+function readmeRestoreCommands(): string {
+  const readme = readFileSync('README.md', 'utf8');
+  const match = /<!-- restore-commands -->\s*```sh\n([\s\S]*?)```/.exec(readme);
+  if (!match) throw new Error('README.md has no restore-commands block');
+  return (match[1] as string)
+    .split('\n')
+    .filter((line) => !line.startsWith('aws '))
+    .join('\n');
+}
+
+describe('backup → encrypt → S3 → download → decrypt → restore', () => {
+  test('the restored database has the same row counts', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'dk-rt-'));
+    const run: ActionRun = await runAction('backup-db', {
+      inputs: {
+        'database-url': source,
+        path: folder,
+        'encrypt-to': recipient,
+        upload: 's3',
+        's3-bucket': 'backups',
+        's3-prefix': '/production/',
+        's3-endpoint': endpoint,
+      },
+      env: s3Env,
+      timeoutMs: 180_000,
+    });
+    expect(run.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const uri = run.outputs['s3-uri'] as string;
+    const key = path.basename(run.outputs.path as string);
+    expect(uri).toBe(`s3://backups/production/${key}`);
+    expect(run.log).toContain('S3 credentials: access keys.');
+    expectSecretKept(run, SECRET_KEY);
+
+    const downloaded = path.join(mkdtempSync(path.join(tmpdir(), 'dk-dl-')), key);
+    await download(`production/${key}`, downloaded);
+    expect(createHash('sha256').update(readFileSync(downloaded)).digest('hex')).toBe(run.outputs.sha256);
+
+    const keyFile = path.join(path.dirname(downloaded), 'backup-key.txt');
+    writeFileSync(keyFile, `${identity}\n`, { mode: 0o600 });
+    const restored = await pg.createDatabase();
+    const script = readmeRestoreCommands();
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-euo', 'pipefail', '-c', script], {
+      env: {
+        PATH: `/usr/lib/postgresql/15/bin:${process.env.PATH}`,
+        BACKUP: downloaded,
+        AGE_KEY: keyFile,
+        DATABASE_URL: restored,
+      },
+      encoding: 'utf8',
+    });
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(await counts(restored)).toEqual(await counts(source));
+    expect(await counts(restored)).toEqual({ customers: 4321, orders: 9876, 'app.audit': 3 });
+  });
+
+  test('a dump larger than one part goes up in parts and comes back byte for byte', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dk-big-'));
+    const file = path.join(dir, 'big.dump.age');
+    const data = randomBytes(11 * 1024 * 1024 + 123);
+    writeFileSync(file, data);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const uploaded = await uploadS3(file, target(), { sha256, partSize: 5 * 1024 * 1024 });
+    expect(uploaded.uri).toBe('s3://backups/production/big.dump.age');
+    const client = await s3Client(target());
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'backups', Key: 'production/big.dump.age' }));
+    client.destroy();
+    expect(head.ContentLength).toBe(data.length);
+    expect(head.Metadata?.sha256).toBe(sha256);
+    const back = path.join(dir, 'back');
+    await download('production/big.dump.age', back);
+    expect(createHash('sha256').update(readFileSync(back)).digest('hex')).toBe(sha256);
+  });
+
+  test('upload: s3 without a bucket, region or credentials fails before dumping, naming what is missing', async () => {
+    const noKeys = {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+    };
+    const cases: Array<[Record<string, string>, Record<string, string | undefined>, RegExp]> = [
+      [{ upload: 's3' }, s3Env, /Input "s3-bucket" is required with upload: s3/],
+      [
+        { upload: 's3', 's3-bucket': 'b' },
+        { ...s3Env, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined },
+        /Input "s3-region" is required/,
+      ],
+      [{ upload: 's3', 's3-bucket': 'b', 's3-region': 'auto' }, s3Env, /"s3-region" is auto.*set "s3-endpoint"/],
+      [
+        { upload: 's3', 's3-bucket': 'b', 's3-region': 'auto', 's3-endpoint': endpoint },
+        noKeys,
+        /found no credentials in the environment: none of AWS_ACCESS_KEY_ID/,
+      ],
+      [
+        { upload: 's3', 's3-bucket': 'b' },
+        { ...noKeys, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' },
+        /AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not/,
+      ],
+      [{ upload: 's3', 's3-bucket': 'b', 's3-endpoint': 'ftp://x' }, s3Env, /Input "s3-endpoint" is invalid/],
+      [{ upload: 'none', 's3-bucket': 'b' }, s3Env, /Input "s3-bucket" is set but "upload" is none/],
+    ];
+    for (const [inputs, env, message] of cases) {
+      // Port 9 refuses connections: reaching the database would fail differently.
+      const run = await runAction('backup-db', {
+        inputs: { 'database-url': 'postgres://app:pw@127.0.0.1:9/app', ...inputs },
+        env,
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.annotations.map((a) => a.message).join('\n')).toMatch(message);
+      expect(run.log).not.toContain('connection refused');
+    }
+  });
+
+  test('an unencrypted dump to S3 is uploaded with a warning; a rejected key fails the upload, the secrets never shown', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'dk-plain-'));
+    const inputs = {
+      'database-url': source,
+      path: folder,
+      upload: 's3',
+      's3-bucket': 'backups',
+      's3-endpoint': endpoint,
+      's3-region': 'auto',
+    };
+    const plain = await runAction('backup-db', { inputs, env: s3Env, timeoutMs: 120_000 });
+    expect(plain.exitCode).toBe(0);
+    expect(plain.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringContaining('upload: s3 without encrypt-to: the dump goes to s3://backups in plaintext'),
+    ]);
+    expect(plain.outputs['s3-uri']).toBe(`s3://backups/${path.basename(plain.outputs.path as string)}`);
+    expect(plain.summary).toContain(`uploaded to ${plain.outputs['s3-uri']} (127.0.0.1:`);
+
+    const wrongSecret = 'wrong-secret-Zq8Y1x';
+    const denied = await runAction('backup-db', {
+      inputs: { ...inputs, 'encrypt-to': recipient, name: 'denied.dump' },
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIANOSUCHKEY',
+        AWS_SECRET_ACCESS_KEY: wrongSecret,
+        AWS_SESSION_TOKEN: 'session-token-Pq7',
+      },
+      timeoutMs: 120_000,
+    });
+    expect(denied.exitCode).toBe(1);
+    expect(denied.annotations.map((a) => a.message).join('\n')).toMatch(
+      /uploading it to s3:\/\/backups\/denied\.dump\.age failed: InvalidAccessKeyId: .*\[HTTP 403\] \(check the credentials/,
+    );
+    expect(denied.summary).toContain('the upload to S3 FAILED');
+    expectSecretKept(denied, wrongSecret);
+    expectSecretKept(denied, 'session-token-Pq7');
+  });
+});
