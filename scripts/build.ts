@@ -1,16 +1,17 @@
 /**
  * Generates the metadata, then bundles every action with ncc into dist/<name>/index.js,
- * and the deploy-kit command (src/cli/index.ts) into dist/cli/index.js.
- *   npm run build [-- name …]     (name: an action, or cli)
+ * the deploy-kit command (src/cli/index.ts) into dist/cli/index.js, and @actions/cache on its
+ * own into dist/runner-cache/index.js (src/runner-cache/index.ts says why).
+ *   npm run build [-- name …]     (name: an action, cli or runner-cache)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, actionNames } from './actions.js';
 
-/** The CLI is bundled like an action, from its own entry; it is not an action (no action.yml). */
-const CLI = 'cli';
-const entryDir = (name: string) => path.join(ROOT, name === CLI ? 'src/cli' : `src/actions/${name}`);
+/** Bundled like actions, from their own entries, but not actions (no action.yml). */
+const BUNDLES = ['cli', 'runner-cache'];
+const entryDir = (name: string) => path.join(ROOT, BUNDLES.includes(name) ? `src/${name}` : `src/actions/${name}`);
 
 /**
  * Minified: a third less to parse at every cold start. An entry folder with its own
@@ -34,7 +35,7 @@ function ncc(name: string): Promise<void> {
 
 async function main() {
   const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  const names = requested.length ? requested : [...actionNames(), CLI];
+  const names = requested.length ? requested : [...actionNames(), ...BUNDLES];
   const generate = spawn(
     process.execPath,
     [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate-metadata.ts'],

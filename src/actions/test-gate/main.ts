@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
 import { runCommand } from '../../lib/exec.js';
+import { loadRunnerCache } from '../../lib/runner-cache.js';
 import { writeSummary } from '../../lib/summary.js';
 import { type GateReport, runGate } from '../../gate/gate.js';
 import { renderGateSummary } from '../../gate/summary.js';
@@ -47,13 +48,13 @@ export async function run(): Promise<void> {
       arch: process.arch,
       run: runCommand,
       cache: {
-        // @actions/cache is most of the bundle: load it only where the service can be there.
+        // Only where the runner's cache service can be there (never outside GitHub).
         isFeatureAvailable: async () =>
           Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL) &&
-          (await import('@actions/cache')).isFeatureAvailable(),
+          (await loadRunnerCache()).isFeatureAvailable(),
         restoreCache: async (paths, key, restoreKeys) =>
-          (await import('@actions/cache')).restoreCache(paths, key, restoreKeys),
-        saveCache: async (paths, key) => (await import('@actions/cache')).saveCache(paths, key),
+          (await loadRunnerCache()).restoreCache(paths, key, restoreKeys),
+        saveCache: async (paths, key) => (await loadRunnerCache()).saveCache(paths, key),
       },
       glob: async (patterns) => {
         const glob = await import('@actions/glob');
