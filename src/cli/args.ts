@@ -1,5 +1,6 @@
 /** The deploy-kit command line, parsed into a command or a UsageError that says what is wrong. */
 import { readFileSync } from 'node:fs';
+import type { SetupCommand } from '../setup/cli.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -15,6 +16,19 @@ export const USAGE = `Usage:
       The whole pipeline on this machine: an example app, a throwaway PostgreSQL,
       test-gate → backup-db → migrate → deploy → smoke-test, then a broken release that
       is rolled back. --keep leaves the temporary workspace for you to look at.
+  deploy-kit setup --repo owner/name --check
+      Tells which approval mode the repository can use: required reviewers on the
+      production environment (public repositories; private ones on GitHub Enterprise),
+      or /approve comments (private repositories on Free, Pro and Team). Changes nothing.
+  deploy-kit setup --repo owner/name --reviewer login|org/team [--reviewer …]
+                   [--staging-branch staging] [--tags 'v*'] [--wait-timer minutes]
+                   [--allow-self-review] [--secret environment:NAME …]
+      Creates or updates the staging and production environments: production approved by
+      the reviewers and deployable only from the tags, staging only from the branch.
+      --secret production:DEPLOY_TOKEN stores the value of the environment variable
+      DEPLOY_TOKEN as that environment's secret (values never go on the command line).
+      Both read the token from GITHUB_TOKEN or GH_TOKEN (repository admin for setup, read
+      for --check), and GITHUB_API_URL for GitHub Enterprise Server.
   deploy-kit list
       The actions this copy of deploy-kit can run.
   deploy-kit --help`;
@@ -23,6 +37,7 @@ export type Command =
   | { kind: 'run'; action: string; inputs: Record<string, string>; envFiles: string[] }
   | { kind: 'demo'; keep: boolean }
   | { kind: 'list' }
+  | ({ kind: 'setup' } & SetupCommand)
   | { kind: 'help' };
 
 /** Splits `name=value` at the first `=` (values may contain more). */
@@ -38,6 +53,9 @@ function nameValue(option: string, text: string | undefined): [string, string] {
 export function parseArgs(argv: string[]): Command {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') return { kind: 'help' };
+  // `deploy-kit <command> --help` (for run, only right after the command: later it may be a value).
+  const help = (arg: string) => arg === '--help' || arg === '-h';
+  if (verb === 'run' ? help(rest[0] ?? '') : rest.some(help)) return { kind: 'help' };
   if (verb === 'list') {
     if (rest.length) throw new UsageError(`list takes no arguments (got ${rest.join(' ')})`);
     return { kind: 'list' };
@@ -47,7 +65,8 @@ export function parseArgs(argv: string[]): Command {
     if (unknown.length) throw new UsageError(`demo does not know ${unknown.join(' ')}; the only option is --keep`);
     return { kind: 'demo', keep: rest.includes('--keep') };
   }
-  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run, demo or list`);
+  if (verb === 'setup') return parseSetup(rest);
+  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run, demo, setup or list`);
 
   const [action, ...options] = rest;
   if (!action || action.startsWith('-'))
@@ -72,6 +91,55 @@ export function parseArgs(argv: string[]): Command {
     }
   }
   return { kind: 'run', action, inputs, envFiles };
+}
+
+/** `deploy-kit setup` options: `--flag value` or `--flag=value`; --reviewer and --secret repeat. */
+function parseSetup(options: string[]): Command {
+  const command: Extract<Command, { kind: 'setup' }> = {
+    kind: 'setup',
+    repository: '',
+    check: false,
+    reviewers: [],
+    allowSelfReview: false,
+    secrets: [],
+  };
+  for (let i = 0; i < options.length; i++) {
+    const arg = options[i] as string;
+    if (arg === '--check') command.check = true;
+    else if (arg === '--allow-self-review') command.allowSelfReview = true;
+    else {
+      const eq = arg.indexOf('=');
+      const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+      const value = inline ?? options[++i];
+      if (!value || value.startsWith('--')) throw new UsageError(`setup ${flag} needs a value`);
+      if (flag === '--repo') command.repository = value;
+      else if (flag === '--reviewer') command.reviewers.push(value);
+      else if (flag === '--staging-branch') command.stagingBranch = value;
+      else if (flag === '--tags') command.tags = value;
+      else if (flag === '--wait-timer') {
+        if (!/^\d+$/.test(value)) throw new UsageError(`setup --wait-timer "${value}" is not whole minutes`);
+        command.waitTimer = Number(value);
+      } else if (flag === '--secret') {
+        const match = /^(staging|production):([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
+        if (!match)
+          throw new UsageError(
+            `setup --secret "${value}" is not environment:NAME (staging or production), e.g. production:DEPLOY_TOKEN`,
+          );
+        command.secrets.push({ environment: match[1] as 'staging' | 'production', name: match[2] as string });
+      } else
+        throw new UsageError(
+          `setup does not know "${arg}"; expected --repo, --check, --reviewer, --staging-branch, --tags, --wait-timer, --allow-self-review or --secret`,
+        );
+    }
+  }
+  if (!command.repository) throw new UsageError('setup needs --repo owner/name');
+  if (command.check && (command.reviewers.length || command.secrets.length))
+    throw new UsageError('setup --check only reads: leave out --reviewer and --secret');
+  if (!command.check && !command.reviewers.length)
+    throw new UsageError(
+      'setup needs at least one --reviewer (who approves production), or --check to see what the repository allows',
+    );
+  return command;
 }
 
 /**

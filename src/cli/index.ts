@@ -2,6 +2,8 @@
 import { USAGE, UsageError, parseArgs, readEnvFiles } from './args.js';
 import { availableActions, runLocally } from './run.js';
 import { runDemo } from '../demo/demo.js';
+import { runSetup } from '../setup/cli.js';
+import { KitError } from '../lib/errors.js';
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -24,11 +26,17 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'demo':
         return await runDemo({ keep: command.keep });
+      case 'setup':
+        return await runSetup(command, process.env, (line) => console.log(line));
     }
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`deploy-kit: ${error.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof KitError) {
+      console.error(`deploy-kit: ${error.message}`);
+      return 1;
     }
     throw error;
   }

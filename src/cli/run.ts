@@ -6,19 +6,23 @@ import { ROOT, actionEntry, runAction, type ActionRun } from './local-runner.js'
 import { createLogPrinter, renderSummary, renderTable } from './terminal.js';
 import { UsageError } from './args.js';
 
-/** The actions this copy can run: every bundle under dist/ except the CLI's own. */
+/** An action's metadata file (layout: DESIGN.md); bundles without one (cli, runner-cache) are not actions. */
+const actionYml = (name: string) =>
+  path.join(ROOT, name === 'deploy' ? 'action.yml' : path.join('actions', name, 'action.yml'));
+
+/** The actions this copy can run: every bundle under dist/ that has an action.yml. */
 export function availableActions(): string[] {
   const dist = path.join(ROOT, 'dist');
   if (!existsSync(dist)) return [];
   return readdirSync(dist, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name !== 'cli' && existsSync(path.join(dist, e.name, 'index.js')))
+    .filter((e) => e.isDirectory() && existsSync(path.join(dist, e.name, 'index.js')) && existsSync(actionYml(e.name)))
     .map((e) => e.name)
     .sort();
 }
 
-/** The action's post step and its condition, from its action.yml (layout: DESIGN.md). */
+/** The action's post step and its condition, from its action.yml. */
 function postStep(action: string): { if: string } | undefined {
-  const file = path.join(ROOT, action === 'deploy' ? 'action.yml' : path.join('actions', action, 'action.yml'));
+  const file = actionYml(action);
   if (!existsSync(file)) return undefined;
   const runs = (parse(readFileSync(file, 'utf8')) as { runs?: Record<string, string> }).runs ?? {};
   return runs.post ? { if: runs['post-if'] ?? 'always()' } : undefined;

@@ -42,7 +42,10 @@ describe('arguments', () => {
   test.each([
     [[], 'help'],
     [['--help'], 'help'],
+    [['setup', '--help'], 'help'],
+    [['run', '-h'], 'help'],
     [['list'], 'list'],
+    [['setup', '--repo', 'a/b', '--check'], 'setup'],
   ])('%j is %s', (argv, kind) => expect(parseArgs(argv).kind).toBe(kind));
   test.each([
     [['deploy'], /unknown command "deploy"/],
@@ -54,9 +57,38 @@ describe('arguments', () => {
     [['run', 'smoke-test', '--input', 'a b=c'], /is not an input name/],
     [['run', 'smoke-test', '--inptu', 'url=x'], /run does not know "--inptu"/],
     [['run', 'smoke-test', '--env-file'], /--env-file needs a file name/],
+    [['setup', '--check'], /setup needs --repo owner\/name/],
+    [['setup', '--repo', 'a/b', '--check', '--reviewer', 'x'], /--check only reads/],
+    [['setup', '--repo', 'a/b', '--secret', 'prod:X', '--reviewer', 'x'], /is not environment:NAME/],
+    [['setup', '--repo', 'a/b', '--reviewer', 'x', '--wait-timer', '5m'], /is not whole minutes/],
+    [['setup', '--repo', 'a/b', '--reviewers', 'x'], /setup does not know "--reviewers"/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+  test('setup: repeated reviewers and secrets, options with = or a space', () => {
+    expect(
+      parseArgs([
+        'setup',
+        '--repo=acme/shop',
+        '--reviewer',
+        'alice',
+        '--reviewer=acme/leads',
+        '--secret',
+        'staging:DATABASE_URL',
+        '--wait-timer',
+        '10',
+        '--allow-self-review',
+      ]),
+    ).toEqual({
+      kind: 'setup',
+      repository: 'acme/shop',
+      check: false,
+      reviewers: ['alice', 'acme/leads'],
+      waitTimer: 10,
+      allowSelfReview: true,
+      secrets: [{ environment: 'staging', name: 'DATABASE_URL' }],
+    });
   });
   test('env files: comments, export, quotes; a bad line is named by number, not content', () => {
     expect(parseEnvFile('# c\nexport A=1\nB="two\\nlines"\nC=\'$x\'\n\nINPUT_TOKEN = t=k\n', 'f')).toEqual({

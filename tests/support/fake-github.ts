@@ -23,6 +23,20 @@
  *   204 updated.
  * - users#get-a-user (GET /users/{username} → {id, login, type}), teams#get-a-team-by-name
  *   (GET /orgs/{org}/teams/{team_slug} → {id, slug}).
+ * - repos#get-a-repository: GET /repos/{owner}/{repo} → {full_name, private, visibility
+ *   (public|private|internal), owner {login, type User|Organization}}.
+ * - orgs#get-an-organization: GET /orgs/{org} → {login, id, plan {name, …}}; "plan" only for
+ *   the organization's owners (admin:org) — other callers get the object without it.
+ * - users#get-the-authenticated-user: GET /user → {login, plan {name}}; an installation token
+ *   (GITHUB_TOKEN) gets 403 "Resource not accessible by integration".
+ * - deployments/environments#get-an-environment: GET …/environments/{name} → {name,
+ *   protection_rules [{type: required_reviewers, prevent_self_review, reviewers [{type,
+ *   reviewer {login | slug, id}}]}, {type: wait_timer, wait_timer}], deployment_branch_policy}.
+ * - meta#get-github-meta-information: GET /meta; GitHub Enterprise Server's answer also has
+ *   installed_version.
+ * - Plans (docs "Deployments and environments", availability): required reviewers work in
+ *   public repositories on every plan, in private ones only on GitHub Enterprise; anything else
+ *   is the 422 putEnvironment answers.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +61,13 @@ export interface FakeRepo {
   secrets: Map<string, Map<string, { encrypted_value: string; key_id: string }>>;
   /** Reject required reviewers (a private repository on a plan without them). */
   noReviewers?: boolean;
+  /** Default public. */
+  visibility?: 'public' | 'private' | 'internal';
+}
+
+export interface FakeAccount {
+  type: 'User' | 'Organization';
+  plan: string;
 }
 
 export interface RequestRecord {
@@ -64,6 +85,12 @@ export class FakeGitHub {
   readonly users = new Map<string, number>();
   readonly teams = new Map<string, number>();
   readonly requests: RequestRecord[] = [];
+  /** Repository owners: their type and plan (free, pro, team, enterprise). */
+  readonly accounts = new Map<string, FakeAccount>();
+  /** token → the login it belongs to (GET /user); tokens not here are installation tokens. */
+  readonly tokenLogins = new Map<string, string>();
+  /** GitHub Enterprise Server's version, answered by GET /meta; empty: github.com. */
+  serverVersion = '';
   /** The next N requests answer this status (e.g. 502) before being handled. */
   failNext: { count: number; status: number } = { count: 0, status: 502 };
   /** X25519 public key of every environment (base64), and its id. */
@@ -156,6 +183,25 @@ export class FakeGitHub {
     };
 
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (req.method === 'GET' && parts[0] === 'meta' && parts.length === 1)
+      return send(res, 200, {
+        verifiable_password_authentication: false,
+        ...(this.serverVersion ? { installed_version: this.serverVersion } : {}),
+      });
+    if (req.method === 'GET' && parts[0] === 'user' && parts.length === 1) {
+      const login = this.tokenLogins.get(token as string);
+      if (!login) return send(res, 403, { message: 'Resource not accessible by integration', status: '403' });
+      return send(res, 200, { login, type: 'User', plan: { name: this.accounts.get(login)?.plan ?? 'free' } });
+    }
+    if (req.method === 'GET' && parts[0] === 'orgs' && parts.length === 2) {
+      const account = this.accounts.get(parts[1] as string);
+      if (account?.type !== 'Organization') return send(res, 404, { message: 'Not Found' });
+      return send(res, 200, {
+        login: parts[1],
+        id: 9000,
+        ...(permissions.has('org:admin') ? { plan: { name: account.plan, seats: 5, filled_seats: 3 } } : {}),
+      });
+    }
     if (parts[0] === 'users' && parts.length === 2) {
       const id = this.users.get(parts[1] as string);
       return id ? send(res, 200, { id, login: parts[1], type: 'User' }) : send(res, 404, { message: 'Not Found' });
@@ -164,10 +210,26 @@ export class FakeGitHub {
       const id = this.teams.get(`${parts[1]}/${parts[3]}`);
       return id ? send(res, 200, { id, slug: parts[3] }) : send(res, 404, { message: 'Not Found' });
     }
-    if (parts[0] !== 'repos' || parts.length < 4) return send(res, 404, { message: 'Not Found' });
+    if (parts[0] !== 'repos' || parts.length < 3) return send(res, 404, { message: 'Not Found' });
     const repo = this.repos.get(`${parts[1]}/${parts[2]}`);
     if (!repo) return send(res, 404, { message: 'Not Found' });
     const rest = parts.slice(3);
+
+    if (req.method === 'GET' && rest.length === 0) {
+      const owner = parts[1] as string;
+      const visibility = repo.visibility ?? 'public';
+      return send(res, 200, {
+        full_name: `${owner}/${parts[2]}`,
+        private: visibility !== 'public',
+        visibility,
+        owner: { login: owner, type: this.accounts.get(owner)?.type ?? 'Organization' },
+      });
+    }
+    if (rest[0] === 'environments' && rest.length === 2 && req.method === 'GET') {
+      const env = repo.environments.get(rest[1] as string);
+      if (!env) return send(res, 404, { message: 'Not Found' });
+      return send(res, 200, this.environmentJson(env));
+    }
 
     if (req.method === 'GET' && rest[0] === 'deployments' && rest.length === 1) {
       if (!need('deployments:read')) return;
@@ -192,7 +254,13 @@ export class FakeGitHub {
     }
     if (rest[0] === 'environments' && rest.length === 2 && req.method === 'PUT') {
       if (!need('administration:write')) return;
-      return this.putEnvironment(res, repo, rest[1] as string, (body ?? {}) as Record<string, unknown>);
+      return this.putEnvironment(
+        res,
+        repo,
+        parts[1] as string,
+        rest[1] as string,
+        (body ?? {}) as Record<string, unknown>,
+      );
     }
     if (rest[0] === 'environments' && rest[2] === 'deployment-branch-policies' && req.method === 'GET') {
       const env = repo.environments.get(rest[1] as string);
@@ -236,7 +304,38 @@ export class FakeGitHub {
     return send(res, 404, { message: 'Not Found' });
   }
 
-  private putEnvironment(res: http.ServerResponse, repo: FakeRepo, name: string, body: Record<string, unknown>) {
+  /** Public: every plan; private: Enterprise only (an owner not in `accounts` allows them). */
+  private reviewersAllowed(repo: FakeRepo, owner: string): boolean {
+    const plan = this.accounts.get(owner)?.plan;
+    return (repo.visibility ?? 'public') !== 'private' || plan === undefined || /enterprise/.test(plan);
+  }
+
+  private environmentJson(env: FakeRepo['environments'] extends Map<string, infer E> ? E : never) {
+    const reviewers = (env.reviewers ?? []) as Array<{ type: string; id: number }>;
+    const byId = (map: Map<string, number>, id: number) => [...map].find(([, v]) => v === id)?.[0] ?? '';
+    const rules: unknown[] = [];
+    if (reviewers.length)
+      rules.push({
+        id: 1,
+        type: 'required_reviewers',
+        prevent_self_review: env.prevent_self_review,
+        reviewers: reviewers.map((r) =>
+          r.type === 'Team'
+            ? { type: 'Team', reviewer: { id: r.id, slug: byId(this.teams, r.id).split('/')[1] } }
+            : { type: 'User', reviewer: { id: r.id, login: byId(this.users, r.id) } },
+        ),
+      });
+    if (env.wait_timer) rules.push({ id: 2, type: 'wait_timer', wait_timer: env.wait_timer });
+    return { name: env.name, protection_rules: rules, deployment_branch_policy: env.deployment_branch_policy };
+  }
+
+  private putEnvironment(
+    res: http.ServerResponse,
+    repo: FakeRepo,
+    owner: string,
+    name: string,
+    body: Record<string, unknown>,
+  ) {
     const policy = body.deployment_branch_policy as
       { protected_branches?: boolean; custom_branch_policies?: boolean } | null | undefined;
     if (policy && policy.protected_branches === policy.custom_branch_policies)
@@ -246,7 +345,7 @@ export class FakeGitHub {
     const reviewers = (body.reviewers ?? []) as Array<{ type?: string; id?: number }>;
     if (reviewers.some((r) => !['User', 'Team'].includes(r.type ?? '') || typeof r.id !== 'number'))
       return send(res, 422, { message: 'Validation Failed' });
-    if (reviewers.length && repo.noReviewers)
+    if (reviewers.length && (repo.noReviewers || !this.reviewersAllowed(repo, owner)))
       return send(res, 422, {
         message:
           'Failed to create the environment protection rule. Please ensure the billing plan supports the required reviewers protection rule.',
@@ -262,7 +361,7 @@ export class FakeGitHub {
       branch_policies: existing?.branch_policies ?? [],
     };
     repo.environments.set(name, env);
-    return send(res, 200, { id: this.nextId++, name, protection_rules: [], deployment_branch_policy: policy ?? null });
+    return send(res, 200, { id: this.nextId++, ...this.environmentJson(env) });
   }
 }
 
