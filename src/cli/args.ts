@@ -29,6 +29,9 @@ export const USAGE = `Usage:
       DEPLOY_TOKEN as that environment's secret (values never go on the command line).
       Both read the token from GITHUB_TOKEN or GH_TOKEN (repository admin for setup, read
       for --check), and GITHUB_API_URL for GitHub Enterprise Server.
+  deploy-kit restore --from <file | s3://bucket/key> [--identity key.txt] [--clean]
+      Restore a backup-db backup (decrypted as it streams) into the database whose URL is
+      in DATABASE_URL, with the target server's own pg_restore. deploy-kit restore --help
   deploy-kit list
       The actions this copy of deploy-kit can run.
   deploy-kit --help`;
@@ -66,7 +69,7 @@ export function parseArgs(argv: string[]): Command {
     return { kind: 'demo', keep: rest.includes('--keep') };
   }
   if (verb === 'setup') return parseSetup(rest);
-  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run, demo, setup or list`);
+  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run, demo, setup, restore or list`);
 
   const [action, ...options] = rest;
   if (!action || action.startsWith('-'))

@@ -4,10 +4,12 @@ import { availableActions, runLocally } from './run.js';
 import { runDemo } from '../demo/demo.js';
 import { runSetup } from '../setup/cli.js';
 import { KitError } from '../lib/errors.js';
+import { RESTORE_HELP, parseRestoreArgs } from './restore-args.js';
+import { runRestore } from './restore.js';
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const command = parseArgs(argv);
+    const command = argv[0] === 'restore' ? parseRestoreArgs(argv.slice(1)) : parseArgs(argv);
     switch (command.kind) {
       case 'help':
         console.log(USAGE);
@@ -28,10 +30,16 @@ export async function main(argv: string[]): Promise<number> {
         return await runDemo({ keep: command.keep });
       case 'setup':
         return await runSetup(command, process.env, (line) => console.log(line));
+      case 'restore-help':
+        console.log(RESTORE_HELP);
+        return 0;
+      case 'restore':
+        return await runRestore(command);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`deploy-kit: ${error.message}\n\n${USAGE}`);
+      const help = argv[0] === 'restore' ? 'Run deploy-kit restore --help for the options.' : USAGE;
+      console.error(`deploy-kit: ${error.message}\n\n${help}`);
       return 2;
     }
     if (error instanceof KitError) {

@@ -68,9 +68,10 @@ export function encryptStream(recipients: string[]): Duplex {
   );
 }
 
-export function decryptStream(identity: string): Duplex {
+/** Decrypts with any of the identities (an identity file may hold several, like `age -d -i`). */
+export function decryptStream(identity: string | string[]): Duplex {
   const decrypter = new Decrypter();
-  decrypter.addIdentity(identity.trim());
+  for (const one of [identity].flat()) decrypter.addIdentity(one.trim());
   return webTransform(
     (input) =>
       decrypter.decrypt(input as unknown as ReadableStream<Uint8Array>) as unknown as Promise<WebReadable<Uint8Array>>,

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { KitError } from '../lib/errors.js';
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type RunResult, runCommand, tail } from '../lib/exec.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from './connection.js';
@@ -68,13 +68,20 @@ export interface RestoreTools {
   readTransforms?: Duplex[];
 }
 
-/** Restores into the scratch database, all or nothing (one transaction). */
+/**
+ * Restores into a database, all or nothing (one transaction). The backup is a file, or a
+ * stream (a download, already decrypted) that the tool reads on its stdin. `clean`
+ * (default: true, the scratch database of restore-check) drops the backup's objects
+ * first; a plain dump cannot do that (its own DROP statements decide).
+ */
 export async function restoreInto(
-  file: string,
+  file: string | Readable,
   format: DumpFormat,
   scratch: DatabaseUrl,
-  tools: RestoreTools,
+  tools: RestoreTools & { clean?: boolean },
 ): Promise<void> {
+  const fed = typeof file !== 'string' || Boolean(tools.readTransforms?.length);
+  const clean = tools.clean ?? true;
   const [command, args] =
     format === 'plain'
       ? [
@@ -86,7 +93,7 @@ export async function restoreInto(
             'ON_ERROR_STOP=1',
             '--single-transaction',
             `--dbname=${scratch.urlWithoutPassword}`,
-            ...(tools.readTransforms?.length ? [] : ['--file', file]),
+            ...(fed ? [] : ['--file', file as string]),
           ],
         ]
       : [
@@ -96,18 +103,17 @@ export async function restoreInto(
             '--no-password',
             '--no-owner',
             '--no-privileges',
-            '--clean',
-            '--if-exists',
+            ...(clean ? ['--clean', '--if-exists'] : []),
             '--exit-on-error',
             '--single-transaction',
-            ...(tools.readTransforms?.length ? [] : [file]),
+            ...(fed ? [] : [file as string]),
           ],
         ];
   if (!command)
     throw new KitError(`restore-check needs ${format === 'plain' ? 'psql' : 'pg_restore'}, which was not found.`);
   const env = childEnv(scratch, { PGOPTIONS: '-c client_min_messages=warning' });
-  const result = tools.readTransforms?.length
-    ? await runFedFrom(file, tools.readTransforms, command, args as string[], env, tools.timeoutMs)
+  const result = fed
+    ? await runFedFrom(file, tools.readTransforms ?? [], command, args as string[], env, tools.timeoutMs)
     : await runCommand(command, args as string[], { env, timeoutMs: tools.timeoutMs });
   if (result.exitCode !== 0 || result.timedOut)
     throw new KitError(
@@ -140,9 +146,9 @@ export async function countRestored(scratch: DatabaseUrl): Promise<Map<string, n
   }
 }
 
-/** Runs a restore tool reading the file through transforms on its stdin (no plaintext file). */
+/** Runs a restore tool reading the file (or stream) through transforms on its stdin (no plaintext file). */
 export async function runFedFrom(
-  file: string,
+  file: string | Readable,
   transforms: Duplex[],
   command: string,
   args: string[],
@@ -164,7 +170,8 @@ export async function runFedFrom(
     timedOut = true;
     if (child.pid) process.kill(-child.pid, 'SIGKILL');
   }, timeoutMs);
-  const fed = pipeline([createReadStream(file), ...transforms, child.stdin]).then(
+  const source = typeof file === 'string' ? createReadStream(file) : file;
+  const fed = pipeline([source, ...transforms, child.stdin]).then(
     () => undefined,
     (error: Error) => error,
   );

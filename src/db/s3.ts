@@ -67,6 +67,10 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } | undef
 const sdk = () => import('@aws-sdk/client-s3');
 
 export async function s3Client(target: Pick<S3Target, 'region' | 'endpoint'>): Promise<S3Client> {
+  // The SDK warns on node < 22 that its versions from 2027 will need node 22. The version
+  // here is pinned and supports node 20 (the kit's floor; actions run on node 24): the
+  // warning would only alarm whoever reads a restore's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { S3Client } = await sdk();
   return new S3Client({
     region: target.region,

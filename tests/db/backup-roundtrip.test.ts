@@ -1,11 +1,13 @@
 /**
- * The documented restore, proven end to end: backup-db (dist/) dumps a real PostgreSQL 15
- * database, encrypts it as it streams and uploads it to an S3-compatible server (s3rver,
- * started here on 127.0.0.1); the test downloads it, runs the README's restore commands
- * (the `age` CLI piped into pg_restore) into an empty database, and compares row counts.
+ * The documented restore, proven end to end through the compiled artifacts: backup-db
+ * (dist/) dumps a real PostgreSQL 15 database, encrypts it as it streams and uploads it to
+ * an S3-compatible server (s3rver, started here on 127.0.0.1); `deploy-kit restore`
+ * (dist/cli) downloads, decrypts and restores it into a fresh database, and the row counts
+ * are compared. (The README's manual `age | pg_restore` commands are proven by
+ * backup-encryption.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { type ActionRun, expectSecretKept, runAction } from '../harness/runner.js';
+import { type ActionRun, ROOT, expectSecretKept, runAction } from '../harness/runner.js';
 import { type Postgres, startPostgres } from '../support/postgres.js';
 import { s3Client, uploadS3 } from '../../src/db/s3.js';
 
@@ -97,19 +99,35 @@ async function download(key: string, file: string): Promise<void> {
   }
 }
 
-/** The restore commands exactly as the README gives them (the block after its marker). */
-function readmeRestoreCommands(): string {
-  const readme = readFileSync('README.md', 'utf8');
-  const match = /<!-- restore-commands -->\s*```sh\n([\s\S]*?)```/.exec(readme);
-  if (!match) throw new Error('README.md has no restore-commands block');
-  return (match[1] as string)
-    .split('\n')
-    .filter((line) => !line.startsWith('aws '))
-    .join('\n');
+/** `deploy-kit restore` from the compiled CLI (async: s3rver answers from this process). */
+async function restoreCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/index.js'), 'restore', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
 }
 
-describe('backup → encrypt → S3 → download → decrypt → restore', () => {
-  test('the restored database has the same row counts', async () => {
+async function tableNames(url: string): Promise<string[]> {
+  const rows = await pg.query<{ name: string }>(
+    "SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+    [],
+    dbOf(url),
+  );
+  return rows.rows.map((r) => r.name);
+}
+
+let backup: { uri: string; path: string; keyFile: string };
+
+describe('backup → encrypt → S3 → deploy-kit restore', () => {
+  test('backup-db uploads the encrypted dump; deploy-kit restore brings back the same tables and row counts', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-rt-'));
     const run: ActionRun = await runAction('backup-db', {
       inputs: {
@@ -130,28 +148,89 @@ describe('backup → encrypt → S3 → download → decrypt → restore', () =>
     const key = path.basename(run.outputs.path as string);
     expect(uri).toBe(`s3://backups/production/${key}`);
     expect(run.log).toContain('S3 credentials: access keys.');
+    expect(run.summary).toContain(`uploaded to ${uri}`);
     expectSecretKept(run, SECRET_KEY);
 
+    // What is in the bucket is exactly what backup-db wrote (its sha256 output).
     const downloaded = path.join(mkdtempSync(path.join(tmpdir(), 'dk-dl-')), key);
     await download(`production/${key}`, downloaded);
     expect(createHash('sha256').update(readFileSync(downloaded)).digest('hex')).toBe(run.outputs.sha256);
 
-    const keyFile = path.join(path.dirname(downloaded), 'backup-key.txt');
-    writeFileSync(keyFile, `${identity}\n`, { mode: 0o600 });
-    const restored = await pg.createDatabase();
-    const script = readmeRestoreCommands();
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-euo', 'pipefail', '-c', script], {
-      env: {
-        PATH: `/usr/lib/postgresql/15/bin:${process.env.PATH}`,
-        BACKUP: downloaded,
-        AGE_KEY: keyFile,
-        DATABASE_URL: restored,
-      },
-      encoding: 'utf8',
+    const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'dk-key-')), 'backup-key.txt');
+    writeFileSync(keyFile, `# created: 2026-01-01T00:00:00Z\n# public key: ${recipient}\n${identity}\n`, {
+      mode: 0o600,
     });
-    expect([result.status, result.stderr]).toEqual([0, '']);
+    backup = { uri, path: run.outputs.path as string, keyFile };
+    const restored = await pg.createDatabase();
+    const result = await restoreCli(
+      ['--from', uri, '--identity', keyFile, '--s3-endpoint', endpoint, '--s3-region', 'us-east-1'],
+      { ...s3Env, DATABASE_URL: restored },
+    );
+    expect([result.code, result.stderr]).toEqual([0, '']);
     expect(await counts(restored)).toEqual(await counts(source));
     expect(await counts(restored)).toEqual({ customers: 4321, orders: 9876, 'app.audit': 3 });
+    // What the person restoring reads: every table with its rows, and nothing secret.
+    expect(result.stdout).toMatch(/app\.audit\s+3\n/);
+    expect(result.stdout).toMatch(/public\.customers\s+4321\n/);
+    expect(result.stdout).toMatch(/public\.orders\s+9876/);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `Restored ${uri.replace(/\./g, '\\.')} into 127\\.0\\.0\\.1:\\d+/\\w+ \\(PostgreSQL 15\\.\\d+\\): 3 table\\(s\\), 14200 row\\(s\\)`,
+      ),
+    );
+    expect(result.stdout).toContain('/usr/lib/postgresql/15/bin/pg_restore');
+    for (const secret of [pg.password, SECRET_KEY, identity]) expect(result.stdout).not.toContain(secret);
+  }, 240_000);
+
+  test('a wrong identity is refused before the target changes; a non-empty target needs --clean', async () => {
+    expect(backup).toBeDefined();
+    const target = await pg.createDatabase();
+    const wrongKey = path.join(path.dirname(backup.keyFile), 'other-key.txt');
+    writeFileSync(wrongKey, `${await generateIdentity()}\n`, { mode: 0o600 });
+    const wrong = await restoreCli(
+      ['--from', backup.uri, '--identity', wrongKey, '--s3-endpoint', endpoint, '--s3-region', 'us-east-1'],
+      { ...s3Env, DATABASE_URL: target },
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`the identity in ${wrongKey} is not one of the backup's recipients`);
+    expect(wrong.stderr).toContain('Nothing was changed.');
+    expect(await tableNames(target)).toEqual([]);
+
+    const noKey = await restoreCli(['--from', backup.path], { DATABASE_URL: target });
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain('is encrypted with age: give the identity file');
+
+    // A database with a table of its own: refused, and the table is untouched.
+    await pg.query('CREATE TABLE keep_me (id int); INSERT INTO keep_me VALUES (1), (2);', [], dbOf(target));
+    const refused = await restoreCli(['--from', backup.path, '--identity', backup.keyFile], { DATABASE_URL: target });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /is not empty: it has 1 table\(s\) \(public\.keep_me\).*--clean.*Nothing was changed/s,
+    );
+    expect(await tableNames(target)).toEqual(['public.keep_me']);
+
+    // --clean, from the local file this time: the backup's tables come back, keep_me stays.
+    const cleaned = await restoreCli(['--from', backup.path, '--identity', backup.keyFile, '--clean'], {
+      DATABASE_URL: target,
+    });
+    expect([cleaned.code, cleaned.stderr]).toEqual([0, '']);
+    expect(await counts(target)).toEqual({ customers: 4321, orders: 9876, 'app.audit': 3 });
+    expect(await tableNames(target)).toContain('public.keep_me');
+  }, 120_000);
+
+  test('restore refuses secrets on the command line and explains itself', async () => {
+    const onArgv = await restoreCli(['--from', 'x.dump.age', '--identity', identity], { DATABASE_URL: source });
+    expect(onArgv.code).toBe(2);
+    expect(onArgv.stderr).toContain('--identity takes a FILE holding the key, not the key itself');
+    const url = await restoreCli(['--from', 'x.dump', '--database-url', source], {});
+    expect(url.code).toBe(2);
+    expect(url.stderr).toContain('does not take the database URL on the command line');
+    const unset = await restoreCli(['--from', 'x.dump'], {});
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('DATABASE_URL is not set');
+    const help = await restoreCli(['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Restoring production, step by step');
   });
 
   test('a dump larger than one part goes up in parts and comes back byte for byte', async () => {
