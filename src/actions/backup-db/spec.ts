@@ -45,7 +45,7 @@ export const spec = defineAction({
   name: 'backup-db',
   title: 'deploy-kit backup-db',
   description:
-    "Back up a PostgreSQL database before a deploy: pg_dump of the server's own major version, streamed to a file with its sha256, verified with pg_restore, optionally restored into a scratch database to compare row counts, and uploaded as a workflow artifact.",
+    "Back up a PostgreSQL database before a deploy: pg_dump of the server's own major version, streamed to a file with its sha256, verified with pg_restore, optionally restored into a scratch database to compare row counts, optionally encrypted with age as it streams, and uploaded as a workflow artifact or to an S3-compatible bucket.",
   branding: { icon: 'archive', color: 'blue' },
   inputs: {
     'database-url': {
