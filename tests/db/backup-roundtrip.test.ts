@@ -218,6 +218,20 @@ describe('backup → encrypt → S3 → deploy-kit restore', () => {
     expect(await tableNames(target)).toContain('public.keep_me');
   }, 120_000);
 
+  test('a plain, unencrypted backup on disk is restored with psql of the same major', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'dk-plain-rt-'));
+    const run = await runAction('backup-db', {
+      inputs: { 'database-url': source, path: folder, format: 'plain', upload: 'none' },
+      timeoutMs: 120_000,
+    });
+    expect(run.exitCode).toBe(0);
+    const target = await pg.createDatabase();
+    const result = await restoreCli(['--from', run.outputs.path as string], { DATABASE_URL: target });
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('plain format) with /usr/lib/postgresql/15/bin/psql');
+    expect(await counts(target)).toEqual({ customers: 4321, orders: 9876, 'app.audit': 3 });
+  }, 120_000);
+
   test('restore refuses secrets on the command line and explains itself', async () => {
     const onArgv = await restoreCli(['--from', 'x.dump.age', '--identity', identity], { DATABASE_URL: source });
     expect(onArgv.code).toBe(2);
