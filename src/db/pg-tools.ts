@@ -58,6 +58,13 @@ export async function findPgTool(
   return { seen };
 }
 
+const WHY_SAME_MAJOR: Record<string, string> = {
+  pg_dump:
+    'an older pg_dump refuses to dump a newer server, and a newer one writes archives an older pg_restore cannot read',
+  pg_restore:
+    "an older pg_restore cannot read a newer pg_dump's archives, and the server's own major restores exactly what it dumped",
+};
+
 /** Finds the tool of that major or fails with what was found and how to get the right one. */
 export async function requirePgTool(tool: string, major: number, options: FindOptions = {}): Promise<PgTool> {
   const { found, seen } = await findPgTool(tool, major, options);
@@ -66,8 +73,8 @@ export async function requirePgTool(tool: string, major: number, options: FindOp
     ? ` Found only: ${seen.map((s) => `${s.path} (${s.version})`).join(', ')}.`
     : ` No ${tool} was found in /usr/lib/postgresql/${major}/bin or on PATH.`;
   throw new KitError(
-    `The database server runs PostgreSQL ${major}, so ${tool} ${major} is needed (an older ${tool} refuses to dump a newer server, and a newer one writes archives an older pg_restore cannot read).${others}\n` +
-      `To install it on an Ubuntu runner, add a step before this one:\n` +
+    `The database server runs PostgreSQL ${major}, so ${tool} ${major} is needed (${WHY_SAME_MAJOR[tool] ?? "the tools of the server's own major are the ones known to work with it"}).${others}\n` +
+      `To install it on Ubuntu or Debian (on a runner: a step before this one):\n` +
       `  sudo apt-get install -y postgresql-common\n` +
       `  sudo /usr/share/postgresql-common/pgdg/*.sh -y   # adds the PostgreSQL project's apt repository (PGDG)\n` +
       `  sudo apt-get install -y postgresql-client-${major}\n` +
