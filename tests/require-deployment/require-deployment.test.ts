@@ -1,24 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { runAction, expectSecretKept } from '../harness/runner.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../support/fake-github.js';
 
 const REPO = 'octo-org/app';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const OTHER = 'ffffffffffffffffffffffffffffffffffffffff';
 const TOKEN = 'ghs_faketoken1234567890abcdefghijkl';
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-});
-afterAll(() => github.stop());
-beforeEach(() => {
-  github.repos.clear();
-  github.requests.length = 0;
-  github.tokens.clear();
+const github = useFakeGitHub((github) => {
   github.tokens.set(TOKEN, new Set(['deployments:read']));
-  github.failNext = { count: 0, status: 502 };
   github.repo(REPO);
 });
 

@@ -1,8 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
+import { describe, it, expect, beforeAll } from '@jest/globals';
 import sodium from 'libsodium-wrappers';
 import { setupEnvironments } from '../../src/setup/environments.js';
 import { ConfigurationError, KitError } from '../../src/lib/errors.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../support/fake-github.js';
 
 const REPO = 'octo-org/app';
 const TOKEN = 'ghp_admintoken000000000000000000000000';
@@ -11,23 +11,16 @@ const SECRETS = {
   production: { DEPLOY_TOKEN: 'production-token-value-456', DATABASE_URL: 'postgres://app:pr0d@db/app' },
 };
 
-let github: FakeGitHub;
 let keyPair: { publicKey: Uint8Array; privateKey: Uint8Array };
 beforeAll(async () => {
   await sodium.ready;
   keyPair = sodium.crypto_box_keypair();
-  github = new FakeGitHub();
   github.publicKey = {
     key: sodium.to_base64(keyPair.publicKey, sodium.base64_variants.ORIGINAL),
     key_id: '568250167242549743',
   };
-  await github.start();
 });
-afterAll(() => github.stop());
-beforeEach(() => {
-  github.repos.clear();
-  github.requests.length = 0;
-  github.tokens.clear();
+const github = useFakeGitHub((github) => {
   github.tokens.set(TOKEN, new Set(['administration:write', 'secrets:read', 'secrets:write']));
   github.users.set('alice', 501);
   github.teams.set('octo-org/release-managers', 77);

@@ -4,7 +4,7 @@
  * dist/cli): --check, a setup that refuses before changing anything on a plan without
  * required reviewers, and a setup that works, its token and secrets never printed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,25 +12,13 @@ import path from 'node:path';
 import { githubClient } from '../../src/github/rest.js';
 import { checkApprovalPlan, renderPlanReport } from '../../src/setup/plan.js';
 import { ROOT } from '../harness/runner.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../support/fake-github.js';
 
 const OWNER_TOKEN = 'ghp_owner0000000000000000000000000000000';
 const MEMBER_TOKEN = 'ghp_member000000000000000000000000000000';
 const JOB_TOKEN = 'ghs_installation0000000000000000000000';
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-});
-afterAll(() => github.stop());
-beforeEach(() => {
-  github.repos.clear();
-  github.requests.length = 0;
-  github.accounts.clear();
-  github.tokenLogins.clear();
-  github.serverVersion = '';
-  github.tokens.clear();
+const github = useFakeGitHub((github) => {
   const admin = ['administration:write', 'secrets:read', 'secrets:write'];
   github.tokens.set(OWNER_TOKEN, new Set([...admin, 'org:admin']));
   github.tokens.set(MEMBER_TOKEN, new Set(admin));

@@ -38,6 +38,7 @@
  *   public repositories on every plan, in private ones only on GitHub Enterprise; anything else
  *   is the 422 putEnvironment answers.
  */
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -98,6 +99,14 @@ export class FakeGitHub {
   private server?: http.Server;
   private nextId = 1000;
   url = '';
+
+  /** Forgets every repository, token, account and request: a new GitHub for the next test. */
+  reset(): void {
+    for (const map of [this.repos, this.tokens, this.users, this.teams, this.accounts, this.tokenLogins]) map.clear();
+    this.requests.length = 0;
+    this.failNext = { count: 0, status: 502 };
+    this.serverVersion = '';
+  }
 
   repo(name: string): FakeRepo {
     let repo = this.repos.get(name);
@@ -381,4 +390,19 @@ function page(res: http.ServerResponse, url: URL, items: unknown[]) {
     headers.link = `<${next.href}>; rel="next"`;
   }
   send(res, 200, slice, headers);
+}
+
+/**
+ * One fake GitHub for a test file, started before its tests and stopped after them; before
+ * each test it is reset() and given what `seed` adds (tokens, users, repositories).
+ */
+export function useFakeGitHub(seed: (github: FakeGitHub) => void): FakeGitHub {
+  const github = new FakeGitHub();
+  beforeAll(() => github.start());
+  afterAll(() => github.stop());
+  beforeEach(() => {
+    github.reset();
+    seed(github);
+  });
+  return github;
 }
