@@ -8,16 +8,19 @@ import { parseDuration } from './duration.js';
 
 type Parser<T> = z.ZodType<T, string>;
 
-function parser<T>(fn: (raw: string) => T | string | Fail): Parser<T> {
-  return z.string().transform((raw, ctx) => {
-    const value = fn(raw);
-    if (value instanceof Fail) {
-      ctx.addIssue({ code: 'custom', message: value.message });
+/** A parse function that returns a value or a Fail, applied after `inner` (e.g. text()). */
+export function via<I, T>(inner: z.ZodType<I, string>, fn: (value: I) => T | Fail): Parser<T> {
+  return inner.transform((value, ctx) => {
+    const result = fn(value);
+    if (result instanceof Fail) {
+      ctx.addIssue({ code: 'custom', message: result.message });
       return z.NEVER;
     }
-    return value as T;
+    return result;
   });
 }
+
+const parser = <T>(fn: (raw: string) => T | Fail): Parser<T> => via(z.string(), fn);
 
 /** Returned by a parser function to reject the value with a message. */
 export class Fail {

@@ -1,30 +1,15 @@
-import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
 import { splitArgv } from '../../lib/argv.js';
-import { bool, duration, oneOf, optional, text } from '../../lib/schemas.js';
+import { Fail, bool, duration, oneOf, optional, text, via } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
 import { TOOLS, type ConcreteTool } from '../../migrate/tools.js';
 import { parseTableName, type TableName } from '../../migrate/sql-engine.js';
 
-const argv = (): z.ZodType<string[], string> =>
-  z.string().transform((raw, ctx) => {
-    const result = splitArgv(raw.trim());
-    if (typeof result === 'string') {
-      ctx.addIssue({ code: 'custom', message: `the command has ${result}` });
-      return z.NEVER;
-    }
-    return result;
-  });
-
-const tableName = (): z.ZodType<TableName, string> =>
-  z.string().transform((raw, ctx) => {
-    const result = parseTableName(raw);
-    if (typeof result === 'string') {
-      ctx.addIssue({ code: 'custom', message: result });
-      return z.NEVER;
-    }
-    return result;
-  });
+/** splitArgv and parseTableName answer a problem as a string. */
+const failOnString = <T>(result: T | string, prefix = '') =>
+  typeof result === 'string' ? new Fail(prefix + result) : result;
+const argv = () => via(text(), (raw) => failOnString(splitArgv(raw.trim()), 'the command has '));
+const tableName = () => via(text(), (raw) => failOnString<TableName>(parseTableName(raw)));
 
 export const spec = defineAction({
   name: 'migrate',

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
 import {
-  Fail,
   bool,
   decimal,
   duration,
@@ -11,21 +9,10 @@ import {
   nameValueLines,
   optional,
   text,
+  via,
 } from '../../lib/schemas.js';
 import { parseJsonExpectations, parseStatusPattern, parseTextMatcher } from '../../smoke/expectations.js';
 import { parseHeaderExpectations, parseMethod } from '../../smoke/checks.js';
-
-/** Wraps a parse function that returns a value or a Fail. */
-function via<I, T>(inner: z.ZodType<I, string>, fn: (value: I) => T | Fail): z.ZodType<T, string> {
-  return inner.transform((value, ctx) => {
-    const result = fn(value);
-    if (result instanceof Fail) {
-      ctx.addIssue({ code: 'custom', message: result.message });
-      return z.NEVER;
-    }
-    return result;
-  });
-}
 
 export const spec = defineAction({
   name: 'smoke-test',

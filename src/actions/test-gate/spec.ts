@@ -1,18 +1,10 @@
-import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
-import { Fail, bool, decimal, duration, lines, oneOf, optional, text } from '../../lib/schemas.js';
+import { bool, decimal, duration, lines, oneOf, optional, text, via } from '../../lib/schemas.js';
 import { parseCommands } from '../../gate/commands.js';
 import { MANAGERS } from '../../gate/cache.js';
 import { SEVERITIES } from '../../gate/audit.js';
 
-const commands = text().transform((raw, ctx) => {
-  const parsed = parseCommands(raw);
-  if (parsed instanceof Fail) {
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed;
-});
+const commands = via(text(), parseCommands);
 
 export const spec = defineAction({
   name: 'test-gate',
