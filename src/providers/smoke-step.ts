@@ -10,8 +10,8 @@ import { table, writeSummary } from '../lib/summary.js';
 import { formatDuration } from '../lib/duration.js';
 import { sleep } from '../lib/retry.js';
 import { httpRequest } from '../http/request.js';
-import { type Check, buildChecks } from '../smoke/checks.js';
-import { type SmokeReport, runSmokeTest } from '../smoke/smoke-test.js';
+import { buildChecks } from '../smoke/checks.js';
+import { type SmokeOptions, type SmokeReport, runSmokeTest } from '../smoke/smoke-test.js';
 import { judge } from '../actions/smoke-test/main.js';
 import { spec as smokeSpec } from '../actions/smoke-test/spec.js';
 
@@ -30,15 +30,8 @@ export function smokeInputs(): Record<string, InputSpec> {
   return inputs;
 }
 
-export interface SmokeSettings {
-  checks: Check[];
-  timeoutMs: number;
-  intervalMs: number;
-  requestTimeoutMs: number;
-  consecutiveSuccesses: number;
-  requests: number;
-  insecure: boolean;
-  maxRedirects: number;
+/** What runSmokeTest takes, plus the limits judge() applies to its latency sample. */
+export interface SmokeSettings extends SmokeOptions {
   maxP95Ms?: number;
   maxErrorRate: number;
 }
