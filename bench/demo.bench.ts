@@ -4,21 +4,12 @@
  * app's starts (measured here on their own: start server.js, poll /health until 200).
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../src/lib/net.js';
 import path from 'node:path';
 import { ROOT } from '../src/cli/local-runner.js';
 import { demo } from '../src/demo/demo.js';
 import { formatDuration } from '../src/lib/duration.js';
 import type { BenchTable } from './run.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Cold start of the example app until /health answers 200, in ms. */
 async function appStartMs(): Promise<number> {

@@ -8,7 +8,7 @@
  * run through the same runner contract as on GitHub (src/cli/local-runner.ts).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../lib/net.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Postgres, anyServerMajor, startPostgres } from '../db/postgres.js';
@@ -41,17 +41,6 @@ export interface DemoOptions {
   out?: (line: string) => void;
   /** Show every action's log (default) or only the step lines. */
   quiet?: boolean;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function demo(options: DemoOptions = {}): Promise<DemoReport> {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/lib/net.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, expectSecretKept, runAction } from '../harness/runner.js';
@@ -24,15 +24,6 @@ jest.setTimeout(180_000);
 // A file and a folder name that break anything that pastes them into a shell.
 const HOSTILE_FILE = `it's a "file" $(touch PWNED) ; rm -rf x \`id\`.txt`;
 const HOSTILE_DIR = `app dir 'q' $(touch PWNED) "dq"`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function health(port: number): Promise<{ status: number; version?: string }> {
   try {
