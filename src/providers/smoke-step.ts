@@ -8,10 +8,8 @@ import type { InputSpec } from '../lib/action-spec.js';
 import { optional } from '../lib/schemas.js';
 import { table, writeSummary } from '../lib/summary.js';
 import { formatDuration } from '../lib/duration.js';
-import { sleep } from '../lib/retry.js';
-import { httpRequest } from '../http/request.js';
 import { buildChecks } from '../smoke/checks.js';
-import { type SmokeOptions, type SmokeReport, runSmokeTest } from '../smoke/smoke-test.js';
+import { type SmokeOptions, type SmokeReport, httpSmokeDeps, runSmokeTest } from '../smoke/smoke-test.js';
 import { judge } from '../actions/smoke-test/main.js';
 import { spec as smokeSpec } from '../actions/smoke-test/spec.js';
 
@@ -73,21 +71,7 @@ export async function smokeSettings(inputs: Record<string, unknown>): Promise<Sm
 export async function runSmokeStep(settings: SmokeSettings): Promise<{ report: SmokeReport; failures: string[] }> {
   const report = await core.group(
     `Smoke test: ${settings.checks.map((c) => c.url.origin + c.url.pathname).join(', ')}`,
-    () =>
-      runSmokeTest(settings, {
-        request: (check, timeoutMs) =>
-          httpRequest({
-            url: check.url,
-            method: check.method,
-            headers: check.headers,
-            timeoutMs,
-            insecure: settings.insecure,
-            maxRedirects: settings.maxRedirects,
-          }),
-        log: core.info,
-        sleep,
-        now: Date.now,
-      }),
+    () => runSmokeTest(settings, httpSmokeDeps(settings, core.info)),
   );
   const failures = judge(report, settings.maxP95Ms, settings.maxErrorRate, settings.timeoutMs);
   await writeSummary((summary) => {

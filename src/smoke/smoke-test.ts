@@ -3,7 +3,8 @@
  * row or the deadline passes, then take a latency sample. Dependencies are passed in so
  * tests can drive it directly; the action wires in real HTTP and the runner's log.
  */
-import { type HttpResponse, RequestFailed, displayUrl } from '../http/request.js';
+import { type HttpResponse, RequestFailed, displayUrl, httpRequest } from '../http/request.js';
+import { sleep } from '../lib/retry.js';
 import type { Check } from './checks.js';
 import { evaluate } from './expectations.js';
 
@@ -155,4 +156,22 @@ export async function runSmokeTest(options: SmokeOptions, deps: SmokeDeps): Prom
   if (!health.healthy || options.requests === 0) return { ...health, redirects };
   deps.log(`healthy after ${health.timeToHealthyMs} ms; sampling latency with ${options.requests} requests per check`);
   return { ...health, latency: await sampleLatency(options, deps), redirects };
+}
+
+/** The real dependencies: HTTP over the network, real time, `log` for the lines. */
+export function httpSmokeDeps(options: SmokeOptions, log: (line: string) => void): SmokeDeps {
+  return {
+    request: (check, timeoutMs) =>
+      httpRequest({
+        url: check.url,
+        method: check.method,
+        headers: check.headers,
+        timeoutMs,
+        insecure: options.insecure,
+        maxRedirects: options.maxRedirects,
+      }),
+    log,
+    sleep,
+    now: Date.now,
+  };
 }

@@ -5,11 +5,9 @@ import path from 'node:path';
 import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { KitError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
-import { sleep } from '../../lib/retry.js';
 import { table, writeSummary } from '../../lib/summary.js';
-import { httpRequest } from '../../http/request.js';
 import { buildChecks } from '../../smoke/checks.js';
-import { type SmokeReport, runSmokeTest } from '../../smoke/smoke-test.js';
+import { type SmokeReport, httpSmokeDeps, runSmokeTest } from '../../smoke/smoke-test.js';
 import { spec } from './spec.js';
 
 export async function run(): Promise<void> {
@@ -40,20 +38,7 @@ export async function run(): Promise<void> {
     maxRedirects: inputs.maxRedirects,
   };
   const report = await core.group(`Smoke test: ${checks.map((c) => c.name).join(', ')}`, () =>
-    runSmokeTest(options, {
-      request: (check, timeoutMs) =>
-        httpRequest({
-          url: check.url,
-          method: check.method,
-          headers: check.headers,
-          timeoutMs,
-          insecure: inputs.insecure,
-          maxRedirects: inputs.maxRedirects,
-        }),
-      log: core.info,
-      sleep,
-      now: Date.now,
-    }),
+    runSmokeTest(options, httpSmokeDeps(options, core.info)),
   );
 
   const failures = judge(report, inputs.maxP95Ms, inputs.maxErrorRate, inputs.timeout);
