@@ -40,12 +40,8 @@ async function once(api: FakeVercelApi, env: Record<string, string | undefined>,
   writeFileSync(path.join(dir, 'index.html'), '<h1>bench</h1>\n');
   const run = await runAction('deploy-vercel', {
     inputs: {
-      token: TOKEN,
-      'org-id': 'team_fake',
-      'project-id': 'prj_fake',
+      ...api.identity(TOKEN, dir),
       production: 'true',
-      'working-directory': dir,
-      'api-url': api.url,
       ...inputs,
     },
     env,

@@ -3,24 +3,16 @@
  * the real pg_dump / pg_restore / psql: Debian's PostgreSQL 15, and the embedded 17
  * (which has no pg_dump 17 on this machine: the version-mismatch case).
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ActionRun, expectSecretKept, runAction } from '../harness/runner.js';
 import { startFakeArtifactService } from '../support/fake-artifact-service.js';
-import { type Postgres, startPostgres } from '../support/postgres.js';
+import { type Postgres, usePostgres15And17 } from '../support/postgres.js';
 
-let pg15: Postgres;
-let pg17: Postgres;
-
-beforeAll(async () => {
-  [pg15, pg17] = await Promise.all([startPostgres({ major: 15 }), startPostgres({ major: 17 })]);
-}, 120_000);
-afterAll(async () => {
-  await Promise.all([pg15?.stop(), pg17?.stop()]);
-});
+const servers = usePostgres15And17();
 
 const dbName = (url: string) => new URL(url).pathname.slice(1);
 const errors = (run: ActionRun) =>
@@ -54,8 +46,8 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 
 describe('backup-db', () => {
   test('custom format: streamed with its sha256, verified, restored into a scratch database with equal row counts', async () => {
-    const url = await seeded(pg15);
-    const scratch = await pg15.createDatabase();
+    const url = await seeded(servers.pg15);
+    const scratch = await servers.pg15.createDatabase();
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const run = await backup({ 'database-url': url, 'restore-check-url': scratch, path: folder, upload: 'artifact' });
     expect(errors(run)).toBe('');
@@ -84,15 +76,15 @@ describe('backup-db', () => {
       'public.empty_one</td><td>0</td><td>0',
     ])
       expect(run.summary).toContain(row);
-    const restored = await pg15.query<{ n: string }>('SELECT count(*) AS n FROM posts', [], dbName(scratch));
+    const restored = await servers.pg15.query<{ n: string }>('SELECT count(*) AS n FROM posts', [], dbName(scratch));
     expect(restored.rows[0]?.n).toBe('5000');
-    expectSecretKept(run, pg15.password);
+    expectSecretKept(run, servers.pg15.password);
   });
 
   test('in a GitHub Actions job it uploads the backup as a workflow artifact with retention-days', async () => {
     const service = await startFakeArtifactService();
     try {
-      const url = await seeded(pg15);
+      const url = await seeded(servers.pg15);
       const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
       const started = Date.now();
       const run = await backup(
@@ -114,7 +106,7 @@ describe('backup-db', () => {
       expect(run.summary).toContain(
         `uploaded as the workflow artifact &quot;${path.basename(file)}&quot; (id 1000), kept 7 days`,
       );
-      expectSecretKept(run, pg15.password);
+      expectSecretKept(run, servers.pg15.password);
     } finally {
       await service.stop();
     }
@@ -124,8 +116,8 @@ describe('backup-db', () => {
     ['plain', /\.sql$/],
     ['directory', /-\d{8}T\d{6}Z$/],
   ])('%s format is verified and restore-checked too', async (format, name) => {
-    const url = await seeded(pg15);
-    const scratch = await pg15.createDatabase();
+    const url = await seeded(servers.pg15);
+    const scratch = await servers.pg15.createDatabase();
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const run = await backup({ 'database-url': url, 'restore-check-url': scratch, path: folder, format });
     expect(errors(run)).toBe('');
@@ -147,7 +139,7 @@ describe('backup-db', () => {
   });
 
   test('a server with no pg_dump of its major version fails before dumping, saying what to install', async () => {
-    const url = await seeded(pg17);
+    const url = await seeded(servers.pg17);
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const run = await backup({ 'database-url': url, path: folder });
     expect(run.exitCode).toBe(1);
@@ -159,12 +151,12 @@ describe('backup-db', () => {
     expect(message).toContain('sudo apt-get install -y postgresql-client-17');
     expect(run.outputs['server-version']).toMatch(/^17\.\d+$/);
     expect(readdirSync(folder)).toEqual([]);
-    expectSecretKept(run, pg17.password);
+    expectSecretKept(run, servers.pg17.password);
   });
 
   test('pg_dump killed mid-dump leaves no file that looks like a backup', async () => {
-    const url = await pg15.createDatabase();
-    await pg15.query(
+    const url = await servers.pg15.createDatabase();
+    await servers.pg15.query(
       `CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS a FROM generate_series(1, 1500000) g`,
       [],
       dbName(url),
@@ -172,7 +164,7 @@ describe('backup-db', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const running = backup({ 'database-url': url, path: folder });
     // Find our pg_dump (by its --dbname, which names this test's port and database) once it has written something.
-    const marker = `:${pg15.port}/${dbName(url)}`;
+    const marker = `:${servers.pg15.port}/${dbName(url)}`;
     let killed = false;
     const deadline = Date.now() + 60_000;
     while (!killed && Date.now() < deadline) {
@@ -203,7 +195,7 @@ describe('backup-db', () => {
   }, 120_000);
 
   test('a wrong password fails with a clear message and the password is never shown', async () => {
-    const url = new URL(await seeded(pg15));
+    const url = new URL(await seeded(servers.pg15));
     const wrong = 'N0t-the-pass-' + Date.now();
     url.password = wrong;
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
@@ -217,9 +209,13 @@ describe('backup-db', () => {
   });
 
   test('a restore check that finds different row counts fails and keeps no backup', async () => {
-    const url = await seeded(pg15);
-    const scratch = await pg15.createDatabase();
-    await pg15.query('CREATE TABLE leftover (id int); INSERT INTO leftover VALUES (1), (2), (3);', [], dbName(scratch));
+    const url = await seeded(servers.pg15);
+    const scratch = await servers.pg15.createDatabase();
+    await servers.pg15.query(
+      'CREATE TABLE leftover (id int); INSERT INTO leftover VALUES (1), (2), (3);',
+      [],
+      dbName(scratch),
+    );
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const run = await backup({ 'database-url': url, 'restore-check-url': scratch, path: folder });
     expect(run.exitCode).toBe(1);
@@ -230,7 +226,7 @@ describe('backup-db', () => {
   });
 
   test('bad input fails before anything happens, naming the input', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const same = await backup({ 'database-url': url, 'restore-check-url': url });
     expect(errors(same)).toContain('Input "restore-check-url" is invalid: it points at the database being backed up');
     const badName = await backup({ 'database-url': url, name: '../x.dump' });
@@ -239,7 +235,7 @@ describe('backup-db', () => {
     expect(errors(badPlaceholder)).toContain('{db} is not a placeholder');
     const badFormat = await backup({ 'database-url': url, format: 'tar' });
     expect(errors(badFormat)).toContain('Input "format" is invalid: "tar" is not one of custom, plain, directory');
-    expectSecretKept(badFormat, pg15.password);
+    expectSecretKept(badFormat, servers.pg15.password);
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const encrypted = await backup({ 'database-url': url, path: folder, 'encrypt-to': 'age1example' });
     expect(errors(encrypted)).toContain('Input "encrypt-to" is invalid: "age1example" is not an age recipient');

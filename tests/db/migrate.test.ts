@@ -2,22 +2,14 @@
  * migrate, run from dist/ like the runner runs it, against real PostgreSQL servers
  * (Debian's 15 and the embedded 17) started for this file.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ActionRun, expectSecretKept, runAction } from '../harness/runner.js';
-import { type Postgres, startPostgres } from '../support/postgres.js';
+import { type Postgres, usePostgres15And17 } from '../support/postgres.js';
 
-let pg15: Postgres;
-let pg17: Postgres;
-
-beforeAll(async () => {
-  [pg15, pg17] = await Promise.all([startPostgres({ major: 15 }), startPostgres({ major: 17 })]);
-}, 120_000);
-afterAll(async () => {
-  await Promise.all([pg15?.stop(), pg17?.stop()]);
-});
+const servers = usePostgres15And17();
 
 /** A workspace with migrations/<name> files. */
 function project(files: Record<string, string>): string {
@@ -58,7 +50,7 @@ const THREE = {
 
 describe('migrate tool: sql', () => {
   test('a fresh database gets every file in order, recorded with checksum and duration; a second run applies nothing', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const cwd = project(THREE);
     const run = await migrateIn(cwd, url, { tool: 'sql' });
     expect(failed(run)).toBe('');
@@ -66,8 +58,8 @@ describe('migrate tool: sql', () => {
     expect(run.outputs.applied).toBe('3');
     expect(run.outputs.pending).toBe('0');
     expect(JSON.parse(run.outputs['applied-versions'] as string)).toEqual(['001_users', '002_posts', '003_tags']);
-    expect(await tables(pg15, url)).toEqual(['posts', 'schema_migrations', 'tags', 'users']);
-    const rows = await pg15.query<{ version: string; checksum: string; duration_ms: number; applied_at: Date }>(
+    expect(await tables(servers.pg15, url)).toEqual(['posts', 'schema_migrations', 'tags', 'users']);
+    const rows = await servers.pg15.query<{ version: string; checksum: string; duration_ms: number; applied_at: Date }>(
       'SELECT version, checksum, duration_ms, applied_at FROM schema_migrations ORDER BY version',
       [],
       dbName(url),
@@ -79,7 +71,7 @@ describe('migrate tool: sql', () => {
       expect(row.applied_at).toBeInstanceOf(Date);
     }
     expect(run.summary).toContain('001_users.sql');
-    expectSecretKept(run, pg15.password);
+    expectSecretKept(run, servers.pg15.password);
 
     const again = await migrateIn(cwd, url, { tool: 'sql' });
     expect(again.exitCode).toBe(0);
@@ -88,17 +80,17 @@ describe('migrate tool: sql', () => {
   });
 
   test('works on PostgreSQL 17 too', async () => {
-    const url = await pg17.createDatabase();
+    const url = await servers.pg17.createDatabase();
     const run = await migrateIn(project(THREE), url, { tool: 'sql' });
     expect(failed(run)).toBe('');
     expect(run.outputs.applied).toBe('3');
-    expect(await tables(pg17, url)).toEqual(['posts', 'schema_migrations', 'tags', 'users']);
+    expect(await tables(servers.pg17, url)).toEqual(['posts', 'schema_migrations', 'tags', 'users']);
   });
 
   test('an existing hand-made schema_migrations(version, applied_at) is kept and completed', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const db = dbName(url);
-    await pg15.query(
+    await servers.pg15.query(
       `CREATE TABLE schema_migrations (version varchar PRIMARY KEY, applied_at timestamp);
        CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);
        INSERT INTO schema_migrations VALUES ('001_users', '2024-01-02 03:04:05');`,
@@ -108,7 +100,7 @@ describe('migrate tool: sql', () => {
     const run = await migrateIn(project(THREE), url, { tool: 'sql' });
     expect(failed(run)).toBe('');
     expect(JSON.parse(run.outputs['applied-versions'] as string)).toEqual(['002_posts', '003_tags']);
-    const rows = await pg15.query<{ version: string; applied_at: Date; checksum: string | null }>(
+    const rows = await servers.pg15.query<{ version: string; applied_at: Date; checksum: string | null }>(
       'SELECT version, applied_at, checksum FROM schema_migrations ORDER BY version',
       [],
       db,
@@ -119,7 +111,7 @@ describe('migrate tool: sql', () => {
   });
 
   test('two runs started at once never interleave: the second waits for the lock', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const cwd = project({
       '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(2);\n',
       '002_next.sql': 'CREATE TABLE next (id int);\n',
@@ -130,12 +122,12 @@ describe('migrate tool: sql', () => {
     expect(counts).toEqual(['0', '2']); // one applied both, the other found nothing left
     const waiter = a.outputs.applied === '0' ? a : b;
     expect(waiter.log).toContain('Waiting for another migration run to finish');
-    const rows = await pg15.query('SELECT version FROM schema_migrations', [], dbName(url));
+    const rows = await servers.pg15.query('SELECT version FROM schema_migrations', [], dbName(url));
     expect(rows.rowCount).toBe(2);
   });
 
   test('a run that cannot get the lock within lock-timeout fails clearly and applies nothing', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const holder = await import('pg').then((m) => new m.default.Client({ connectionString: url }));
     await holder.connect();
     try {
@@ -145,14 +137,14 @@ describe('migrate tool: sql', () => {
       expect(failed(run)).toMatch(
         /Another migration run holds the lock .*did not finish within lock-timeout \(2\.0 s\)\. Nothing was applied/s,
       );
-      expect(await tables(pg15, url)).toEqual([]);
+      expect(await tables(servers.pg15, url)).toEqual([]);
     } finally {
       await holder.end();
     }
   });
 
   test('a failing middle migration: annotated at its file and line; earlier ones stay, it leaves nothing, later ones do not run', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const cwd = project({
       '001_ok.sql': 'CREATE TABLE ok (id int);\n',
       '002_bad.sql': 'CREATE TABLE half (id int);\n\nSELECT 1;\nINSERT INTO ok (id, nope)\n  VALUES (1, 2);\n',
@@ -167,15 +159,19 @@ describe('migrate tool: sql', () => {
     expect(annotation?.message).toContain('column "nope" of relation "ok" does not exist');
     expect(annotation?.message).toContain('position 21 of the statement starting on line 4');
     expect(run.outputs.applied).toBe('1');
-    expect(await tables(pg15, url)).toEqual(['ok', 'schema_migrations']);
-    const rows = await pg15.query<{ version: string }>('SELECT version FROM schema_migrations', [], dbName(url));
+    expect(await tables(servers.pg15, url)).toEqual(['ok', 'schema_migrations']);
+    const rows = await servers.pg15.query<{ version: string }>(
+      'SELECT version FROM schema_migrations',
+      [],
+      dbName(url),
+    );
     expect(rows.rows.map((r) => r.version)).toEqual(['001_ok']);
     expect(run.summary).toContain('failed at line 4');
-    expectSecretKept(run, pg15.password);
+    expectSecretKept(run, servers.pg15.password);
   });
 
   test("an error with no position (a constraint) still names the statement's line", async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const run = await migrateIn(
       project({
         '001.sql': 'CREATE TABLE u (id int PRIMARY KEY);\nINSERT INTO u VALUES (1);\n\nINSERT INTO u VALUES (1);\n',
@@ -188,11 +184,11 @@ describe('migrate tool: sql', () => {
     expect(annotation?.properties.line).toBe('4');
     expect(annotation?.message).toMatch(/duplicate key value violates unique constraint.*SQLSTATE 23505/s);
     expect(annotation?.message).toContain('Detail: Key (id)=(1) already exists.');
-    expect(await tables(pg15, url)).toEqual(['schema_migrations']);
+    expect(await tables(servers.pg15, url)).toEqual(['schema_migrations']);
   });
 
   test('refuses to run when an applied file was changed, naming it with both checksums', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const cwd = project({ '001_users.sql': THREE['001_users.sql'] });
     expect((await migrateIn(cwd, url, { tool: 'sql' })).exitCode).toBe(0);
     writeFileSync(path.join(cwd, 'migrations/001_users.sql'), 'CREATE TABLE users (id bigserial PRIMARY KEY);\n');
@@ -202,11 +198,11 @@ describe('migrate tool: sql', () => {
     expect(failed(run)).toMatch(
       /001_users\.sql was changed after it was applied \(recorded sha256 [0-9a-f]{64}, file now [0-9a-f]{64}\)/,
     );
-    expect(await tables(pg15, url)).toEqual(['schema_migrations', 'users']); // 002 was not applied
+    expect(await tables(servers.pg15, url)).toEqual(['schema_migrations', 'users']); // 002 was not applied
   });
 
   test('a no-transaction file can CREATE INDEX CONCURRENTLY; without the marker PostgreSQL refuses', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const base = { '001_t.sql': 'CREATE TABLE t (id int);\nINSERT INTO t SELECT generate_series(1, 1000);\n' };
     const without = await migrateIn(
       project({ ...base, '002_idx.sql': 'CREATE INDEX CONCURRENTLY t_id ON t (id);\n' }),
@@ -228,7 +224,7 @@ describe('migrate tool: sql', () => {
     expect(failed(run)).toBe('');
     expect(run.outputs.applied).toBe('1');
     expect(run.log).toContain('Applying 002_idx.sql (outside a transaction)');
-    const valid = await pg15.query<{ n: string }>(
+    const valid = await servers.pg15.query<{ n: string }>(
       "SELECT count(*) AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN ('t_id', 't_id2') AND i.indisvalid",
       [],
       dbName(url),
@@ -237,7 +233,7 @@ describe('migrate tool: sql', () => {
   });
 
   test('dry-run lists the pending files in order with sizes and changes nothing', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const run = await migrateIn(project(THREE), url, { tool: 'sql', 'dry-run': 'true' });
     expect(failed(run)).toBe('');
     expect(run.outputs.pending).toBe('3');
@@ -247,11 +243,11 @@ describe('migrate tool: sql', () => {
     expect(plan).toContain(`| 1 | 001_users.sql | ${Buffer.byteLength(THREE['001_users.sql'])} B | yes |`);
     expect(run.summary).toContain('dry run: nothing changed');
     expect(run.summary).toContain('003_tags.sql');
-    expect(await tables(pg15, url)).toEqual([]); // not even the migrations table
+    expect(await tables(servers.pg15, url)).toEqual([]); // not even the migrations table
   });
 
   test('a wrong password fails with a clear message and the password is never shown', async () => {
-    const url = new URL(await pg15.createDatabase());
+    const url = new URL(await servers.pg15.createDatabase());
     const wrong = 'Wr0ng-pass-' + Date.now();
     url.password = wrong;
     const run = await migrateIn(project(THREE), url.toString(), { tool: 'sql' });
@@ -265,7 +261,7 @@ describe('migrate tool: sql', () => {
 
 describe('migrate with other tools', () => {
   test('tool: auto picks the sql engine for migrations/*.sql and says why', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const run = await migrateIn(project(THREE), url);
     expect(run.exitCode).toBe(0);
     expect(run.log).toContain('tool: auto → sql (found 3 *.sql file(s) in migrations/ in .)');
@@ -279,7 +275,7 @@ describe('migrate with other tools', () => {
   });
 
   test('tool: command runs the command with DATABASE_URL set and fails with its exit code', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const cwd = mkdtempSync(path.join(tmpdir(), 'dk-migrate-'));
     writeFileSync(
       path.join(cwd, 'migrate.mjs'),
@@ -292,17 +288,17 @@ describe('migrate with other tools', () => {
     const ok = await migrateIn(cwd, url, { tool: 'command', command: 'node migrate.mjs 0' });
     expect(failed(ok)).toBe('');
     expect(ok.log).toContain('migrated with postgres://postgres@127.0.0.1'); // the URL is shown without its password
-    expect(await tables(pg15, url)).toEqual(['from_command']);
-    expectSecretKept(ok, pg15.password);
+    expect(await tables(servers.pg15, url)).toEqual(['from_command']);
+    expectSecretKept(ok, servers.pg15.password);
 
-    const url2 = await pg15.createDatabase();
+    const url2 = await servers.pg15.createDatabase();
     const bad = await migrateIn(cwd, url2, { tool: 'command', command: "node 'migrate.mjs' 3" });
     expect(bad.exitCode).toBe(1);
     expect(failed(bad)).toContain('node migrate.mjs 3 failed with exit code 3');
   });
 
   test('tool: auto finds a knexfile and runs the real knex migrate:latest with DATABASE_URL', async () => {
-    const url = await pg15.createDatabase();
+    const url = await servers.pg15.createDatabase();
     const cwd = mkdtempSync(path.join(tmpdir(), 'dk-migrate-knex-'));
     // The project's own knex and pg, as after `npm ci` (npx --no-install finds node_modules/.bin/knex).
     symlinkSync(path.resolve('node_modules'), path.join(cwd, 'node_modules'));
@@ -320,14 +316,14 @@ describe('migrate with other tools', () => {
     expect(failed(plan)).toBe('');
     expect(plan.log).toContain('tool: auto → knex (found knexfile.js in .)');
     expect(plan.outputs.plan).toContain('20240101000000_widgets.js'); // knex migrate:list shows it pending
-    expect(await tables(pg15, url)).not.toContain('widgets');
+    expect(await tables(servers.pg15, url)).not.toContain('widgets');
 
     const run = await migrateIn(cwd, url);
     expect(failed(run)).toBe('');
     expect(run.log).toContain('npx --no-install knex migrate:latest');
     expect(run.log).toMatch(/Batch 1 run: 1 migrations/);
-    expect(await tables(pg15, url)).toEqual(expect.arrayContaining(['knex_migrations', 'widgets']));
-    expectSecretKept(run, pg15.password);
+    expect(await tables(servers.pg15, url)).toEqual(expect.arrayContaining(['knex_migrations', 'widgets']));
+    expectSecretKept(run, servers.pg15.password);
 
     writeFileSync(
       path.join(cwd, 'db/migrations/20240102000000_bad.js'),

@@ -42,12 +42,8 @@ function deploy(inputs: Record<string, string> = {}, timeoutMs = 170_000) {
     dir,
     run: runAction('deploy-vercel', {
       inputs: {
-        token: TOKEN,
-        'org-id': 'team_fake',
-        'project-id': 'prj_fake',
+        ...api.identity(TOKEN, dir),
         production: 'true',
-        'working-directory': dir,
-        'api-url': api.url,
         timeout: '2m',
         ...inputs,
       },

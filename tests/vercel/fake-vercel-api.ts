@@ -126,6 +126,17 @@ export class FakeVercelApi {
     this.scenario = { build: 'ready', aliasJob: 'succeeded', tokens: [options.token ?? 'vercelTestToken123'] };
   }
 
+  /** The inputs that point a deploy-kit Vercel step at this fake's team and project. */
+  identity(token: string, workingDirectory: string): Record<string, string> {
+    return {
+      token,
+      'org-id': TEAM.id,
+      'project-id': this.project.id,
+      'api-url': this.url,
+      'working-directory': workingDirectory,
+    };
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {

@@ -45,11 +45,7 @@ async function startApi() {
 
 const identity = () => ({
   provider: 'vercel',
-  token: TOKEN,
-  'org-id': 'team_fake',
-  'project-id': 'prj_fake',
-  'api-url': api.url,
-  'working-directory': mkdtempSync(path.join(tmpdir(), 'dk-vercel-rof-')),
+  ...api.identity(TOKEN, mkdtempSync(path.join(tmpdir(), 'dk-vercel-rof-'))),
 });
 
 (landed('rollback-on-failure') ? describe : describe.skip)('rollback-on-failure, provider vercel', () => {
