@@ -15,7 +15,6 @@ export interface SetupCommand {
   secrets: Array<{ environment: 'staging' | 'production'; name: string }>;
 }
 
-
 export async function runSetup(
   command: SetupCommand,
   env: NodeJS.ProcessEnv,
