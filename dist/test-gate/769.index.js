@@ -15,7 +15,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ../../../../../main/node_modules/@actions/core/lib/core.js + 17 modules
-var core = __webpack_require__(1203);
+var core = __webpack_require__(4117);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __webpack_require__(9896);
 ;// CONCATENATED MODULE: ../../../../../main/node_modules/@actions/glob/lib/internal-glob-options-helper.js

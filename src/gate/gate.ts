@@ -9,8 +9,10 @@ import type { RunOptions, RunResult } from '../lib/exec.js';
 import { type AuditLevel, type AuditResult, runNpmAudit } from './audit.js';
 import { type CacheApi, type CacheOutcome, type CacheSetting, restoreCaches, saveCaches } from './cache.js';
 import { type CommandOutcome, type GateCommand, commandEnv, runCommands } from './commands.js';
-import { type Coverage, parseCoverage } from './coverage.js';
-import { type JUnitResult, readJUnitReports } from './junit.js';
+// The report readers (and their XML parser) are imported only when a report is asked for:
+// loaded at start they cost every gate's cold start (bench/test-gate.bench.ts).
+import type { Coverage } from './coverage.js';
+import type { JUnitResult } from './junit.js';
 
 export interface GateOptions {
   commands: GateCommand[];
@@ -85,7 +87,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
   const report: GateReport = { passed: false, problems, commands, cache: restored.outcomes, durationMs: 0 };
 
   if (options.junit.length) report.junit = await readReports(options, deps, problems);
-  if (options.coverageFile) report.coverage = readCoverage(options, problems);
+  if (options.coverageFile) report.coverage = await readCoverage(options, problems);
 
   if (options.audit !== 'none') {
     if (stopped) {
@@ -130,6 +132,7 @@ async function readReports(options: GateOptions, deps: GateDeps, problems: strin
     );
     return undefined;
   }
+  const { readJUnitReports } = await import('./junit.js');
   try {
     const result = readJUnitReports(files, { cwd: options.cwd, workspace: options.workspace });
     deps.info(
@@ -144,13 +147,14 @@ async function readReports(options: GateOptions, deps: GateDeps, problems: strin
   }
 }
 
-function readCoverage(options: GateOptions, problems: string[]): GateReport['coverage'] {
+async function readCoverage(options: GateOptions, problems: string[]): Promise<GateReport['coverage']> {
   const file = options.coverageFile as string;
   const full = path.resolve(options.cwd, file);
   if (!existsSync(full)) {
     problems.push(`The coverage file ${file} does not exist in ${options.cwd}: did the tests write it?`);
     return undefined;
   }
+  const { parseCoverage } = await import('./coverage.js');
   try {
     const coverage = parseCoverage(readFileSync(full, 'utf8'), file);
     if (options.minCoverage !== undefined && coverage.percent < options.minCoverage)

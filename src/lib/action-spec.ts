@@ -90,13 +90,18 @@ export function readInputs<A extends ActionSpec>(spec: A, source: InputSource = 
     if (!parsed.success) {
       let problem = parsed.error.issues.map((issue) => issue.message).join('; ');
       if (input.secret && raw) problem = problem.split(raw).join('***');
-      throw new ConfigurationError(
-        `Input "${name}" is invalid: ${problem}` + (input.example ? ` (example: ${input.example})` : ''),
-      );
+      throw invalidInput(name, input, problem);
     }
     result[camelCase(name)] = parsed.data;
   }
   return result as Inputs<A>;
+}
+
+/** The error for an input whose value is wrong: its name, the problem, an example. */
+export function invalidInput(name: string, input: InputSpec, problem: string): ConfigurationError {
+  return new ConfigurationError(
+    `Input "${name}" is invalid: ${problem}` + (input.example ? ` (example: ${input.example})` : ''),
+  );
 }
 
 function firstSentence(text: string): string {

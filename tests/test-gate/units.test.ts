@@ -13,28 +13,28 @@ import { Fail } from '../../src/lib/schemas.js';
 import { KitError } from '../../src/lib/errors.js';
 
 describe('parseCommands', () => {
-  it('reads one command per line, skipping blanks and comments', () => {
-    expect(parseCommands('npm ci\n\n# lint next\nnpm run lint -- --max-warnings=0\n')).toEqual([
+  it('reads one command per line, skipping blanks and comments', async () => {
+    expect(await parseCommands('npm ci\n\n# lint next\nnpm run lint -- --max-warnings=0\n')).toEqual([
       { name: 'npm ci', script: 'npm ci' },
       { name: 'npm run lint -- --max-warnings=0', script: 'npm run lint -- --max-warnings=0' },
     ]);
   });
 
-  it('reads a YAML map of name: command, with block scalars kept as one script', () => {
-    expect(parseCommands('unit tests: npm test\nbuild: |\n  npm run build\n  test -f dist/index.js\n')).toEqual([
+  it('reads a YAML map of name: command, with block scalars kept as one script', async () => {
+    expect(await parseCommands('unit tests: npm test\nbuild: |\n  npm run build\n  test -f dist/index.js\n')).toEqual([
       { name: 'unit tests', script: 'npm test' },
       { name: 'build', script: 'npm run build\ntest -f dist/index.js' },
     ]);
   });
 
-  it('keeps lines that only look a little like YAML as commands', () => {
+  it('keeps lines that only look a little like YAML as commands', async () => {
     for (const line of ['npm run lint:fix', 'pytest -k "a: b"', 'echo "time: $(date)"', 'FOO=1 make test'])
-      expect(parseCommands(line)).toEqual([{ name: line, script: line }]);
+      expect(await parseCommands(line)).toEqual([{ name: line, script: line }]);
   });
 
-  it('rejects a map that is not valid YAML, or with an empty command, naming the problem', () => {
-    expect(parseCommands('unit: npm test\nunit: npm run e2e')).toBeInstanceOf(Fail);
-    expect((parseCommands('lint:\n') as Fail).message).toContain('"lint"');
+  it('rejects a map that is not valid YAML, or with an empty command, naming the problem', async () => {
+    expect(await parseCommands('unit: npm test\nunit: npm run e2e')).toBeInstanceOf(Fail);
+    expect(((await parseCommands('lint:\n')) as Fail).message).toContain('"lint"');
   });
 
   it('passes the script to the shell as one argument', () => {

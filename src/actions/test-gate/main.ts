@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { readInputs, setOutputs } from '../../lib/action-spec.js';
+import { invalidInput, readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
+import { Fail } from '../../lib/schemas.js';
+import { parseCommands } from '../../gate/commands.js';
 import { runCommand } from '../../lib/exec.js';
 import { loadRunnerCache } from '../../lib/runner-cache.js';
 import { writeSummary } from '../../lib/summary.js';
@@ -15,6 +17,8 @@ const MAX_TEST_ANNOTATIONS = 9;
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
+  const commands = await parseCommands(inputs.commands);
+  if (commands instanceof Fail) throw invalidInput('commands', spec.inputs.commands, commands.message);
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const cwd = path.resolve(workspace, inputs.workingDirectory);
   if (!isDirectory(cwd))
@@ -23,14 +27,14 @@ export async function run(): Promise<void> {
     );
   if (inputs.minCoverage !== undefined && !inputs.coverageFile)
     throw new ConfigurationError('Input "min-coverage" needs "coverage-file": the report to read the coverage from.');
-  if (!inputs.commands.length && !inputs.junit.length && !inputs.coverageFile && inputs.audit === 'none')
+  if (!commands.length && !inputs.junit.length && !inputs.coverageFile && inputs.audit === 'none')
     throw new ConfigurationError(
       'The gate has nothing to check: give "commands" (example: commands: npm test), or "junit", "coverage-file" or "audit".',
     );
 
   const report = await runGate(
     {
-      commands: inputs.commands,
+      commands,
       cwd,
       workspace,
       shell: inputs.shell,

@@ -1,10 +1,7 @@
 import { defineAction } from '../../lib/action-spec.js';
-import { bool, decimal, duration, lines, oneOf, optional, text, via } from '../../lib/schemas.js';
-import { parseCommands } from '../../gate/commands.js';
+import { bool, decimal, duration, lines, oneOf, optional, text } from '../../lib/schemas.js';
 import { MANAGERS } from '../../gate/cache.js';
 import { SEVERITIES } from '../../gate/audit.js';
-
-const commands = via(text(), parseCommands);
 
 export const spec = defineAction({
   name: 'test-gate',
@@ -17,7 +14,8 @@ export const spec = defineAction({
       description:
         'The checks to run, in order: one command per line, or a YAML map of `name: command` (a value may be a multi-line `|` block). Each runs through the shell like a `run:` step, in its own log group, with its wall time. A line such as `echo a: b` reads as a map entry; give it a name to keep it a command.',
       example: 'unit: npm test\nlint: npm run lint\ntypes: npx tsc --noEmit',
-      parse: commands,
+      // Parsed by the action (parseCommands), which loads the YAML parser only for a map.
+      parse: text(),
     },
     'working-directory': {
       description: 'Where the commands run, and where lockfiles and relative report paths are looked up.',
