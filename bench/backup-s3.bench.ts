@@ -6,14 +6,12 @@
  * - uploadS3 of a 64 MiB file to s3rver on 127.0.0.1 (multipart, 16 MiB parts).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import S3rver from 's3rver';
 import { ROOT, inputVariable, makeRunnerFiles } from '../tests/harness/runner.js';
 import { uploadS3 } from '../src/db/s3.js';
+import { startS3rver } from '../tests/support/s3rver.js';
 import type { BenchTable } from './run.js';
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -65,22 +63,15 @@ export default async function bench(): Promise<BenchTable[]> {
     notes: [`dist/backup-db: ${sizes}; the AWS SDK is the chunk loaded only when an S3 upload starts.`],
   };
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'dk-bench-s3-'));
-  const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: dir,
-    configureBuckets: [{ name: 'b' }],
-  });
-  const address = (await s3.run()) as AddressInfo;
+  const s3 = await startS3rver('b');
+  const dir = s3.dir;
   const saved = { ...process.env };
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
   try {
     const file = path.join(dir, 'upload.bin');
     const size = 64 * 1024 * 1024;
     writeFileSync(file, randomBytes(size));
-    const target = { bucket: 'b', prefix: 'bench', region: 'us-east-1', endpoint: `http://127.0.0.1:${address.port}` };
+    const target = { bucket: 'b', prefix: 'bench', region: 'us-east-1', endpoint: s3.endpoint };
     const rows: BenchTable['rows'] = [];
     for (let round = 1; round <= 2; round++) {
       const started = performance.now();

@@ -12,13 +12,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import S3rver from 's3rver';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { type ActionRun, ROOT, expectSecretKept, runAction } from '../harness/runner.js';
 import { type Postgres, startPostgres } from '../support/postgres.js';
 import { s3Client, uploadS3 } from '../../src/db/s3.js';
+import { type LocalS3, startS3rver } from '../support/s3rver.js';
 
 // s3rver's default account. It checks the access key id of a signature v4 request, not
 // the signature itself (node_modules/s3rver/lib/middleware/authentication.js:184-186):
@@ -26,7 +25,7 @@ import { s3Client, uploadS3 } from '../../src/db/s3.js';
 const ACCESS_KEY = 'S3RVER';
 const SECRET_KEY = 'S3RVER';
 let pg: Postgres;
-let s3: S3rver;
+let s3: LocalS3;
 let endpoint: string;
 let identity: string;
 let recipient: string;
@@ -42,16 +41,8 @@ beforeAll(async () => {
     savedEnv[name] = process.env[name];
     process.env[name] = value;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'dk-s3rver-'));
-  s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: dir,
-    configureBuckets: [{ name: 'backups' }],
-  });
-  const address = (await s3.run()) as AddressInfo;
-  endpoint = `http://127.0.0.1:${address.port}`;
+  s3 = await startS3rver('backups');
+  endpoint = s3.endpoint;
   pg = await startPostgres({ major: 15 });
   identity = await generateIdentity();
   recipient = await identityToRecipient(identity);
