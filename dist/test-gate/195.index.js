@@ -1,16 +1,16 @@
-export const id = 197;
-export const ids = [197];
+export const id = 195;
+export const ids = [195];
 export const modules = {
 
-/***/ 197:
+/***/ 4195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   parseCoverage: () => (/* binding */ parseCoverage)
 /* harmony export */ });
-/* harmony import */ var fast_xml_parser__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2096);
-/* harmony import */ var fast_xml_parser__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3898);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(540);
+/* harmony import */ var fast_xml_parser__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2);
+/* harmony import */ var fast_xml_parser__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3056);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9470);
 /**
  * Line coverage from the three report formats test tools write most: lcov (jest/c8/nyc
  * `lcov`, coverage.py `lcov`), Cobertura XML (coverage.py `xml`, jest `cobertura`) and

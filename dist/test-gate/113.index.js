@@ -1,14 +1,14 @@
-export const id = 893;
-export const ids = [893];
+export const id = 113;
+export const ids = [113];
 export const modules = {
 
-/***/ 2096:
+/***/ 2:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   iI: () => (/* binding */ XMLValidator)
 /* harmony export */ });
-/* harmony import */ var _validator_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1480);
+/* harmony import */ var _validator_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9306);
 
 
 
@@ -22,7 +22,7 @@ const XMLValidator = {
 
 /***/ }),
 
-/***/ 2472:
+/***/ 3258:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -97,13 +97,13 @@ const criticalProperties = ["__proto__", "constructor", "prototype"];
 
 /***/ }),
 
-/***/ 1480:
+/***/ 9306:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ validate)
 /* harmony export */ });
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2472);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3258);
 
 
 
@@ -624,7 +624,7 @@ function getPositionFromMatch(match) {
 
 /***/ }),
 
-/***/ 3898:
+/***/ 3056:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -633,9 +633,9 @@ __webpack_require__.d(__webpack_exports__, {
   A: () => (/* binding */ XMLParser)
 });
 
-// EXTERNAL MODULE: ../../../../../main/node_modules/fast-xml-parser/src/util.js
-var util = __webpack_require__(2472);
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// EXTERNAL MODULE: ../../../node_modules/fast-xml-parser/src/util.js
+var util = __webpack_require__(3258);
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 
 
 
@@ -800,7 +800,7 @@ const buildOptions = function (options) {
   //console.debug(built.processEntities)
   return built;
 };
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 
 
 let METADATA_SYMBOL;
@@ -856,7 +856,7 @@ class XmlNode {
   }
 }
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/xml-naming/src/index.js
+;// CONCATENATED MODULE: ../../../node_modules/xml-naming/src/index.js
 /**
  * xml-naming
  * Validates XML Name productions as defined in the XML 1.0 and 1.1 specifications.
@@ -1239,7 +1239,7 @@ const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = fal
 
   return result || replacement;
 };
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 
 
 class DocTypeReader {
@@ -1666,7 +1666,7 @@ function validateEntityName(name, xmlVersion) {
     else
         throw new Error(`Invalid entity name ${name}`);
 }
-;// CONCATENATED MODULE: ../../../../../main/node_modules/anynum/digitTable.js
+;// CONCATENATED MODULE: ../../../node_modules/anynum/digitTable.js
 /**
  * Flat lookup table: maps Unicode code point → ASCII digit (0-9).
  * Only decimal digit characters (Unicode category Nd) are included.
@@ -1784,7 +1784,7 @@ for (const zero of SCRIPT_ZEROS) {
 
 
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/anynum/anynum.js
+;// CONCATENATED MODULE: ../../../node_modules/anynum/anynum.js
 
 
 
@@ -1920,7 +1920,7 @@ function anynum(str) {
 
 
 /* harmony default export */ const anynum_anynum = (anynum);
-;// CONCATENATED MODULE: ../../../../../main/node_modules/strnum/strnum.js
+;// CONCATENATED MODULE: ../../../node_modules/strnum/strnum.js
 const hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
 const binRegex = /^0b[01]+$/;
 const octRegex = /^0o[0-7]+$/;
@@ -2098,7 +2098,7 @@ function handleInfinity(str, num, options) {
     }
 }
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
     if (typeof ignoreAttributes === 'function') {
         return ignoreAttributes
@@ -2117,7 +2117,7 @@ function getIgnoreAttributesFn(ignoreAttributes) {
     }
     return () => false
 }
-;// CONCATENATED MODULE: ../../../../../main/node_modules/path-expression-matcher/src/Matcher.js
+;// CONCATENATED MODULE: ../../../node_modules/path-expression-matcher/src/Matcher.js
 
 
 /**
@@ -2782,7 +2782,7 @@ class Matcher {
   }
 }
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/path-expression-matcher/src/Expression.js
+;// CONCATENATED MODULE: ../../../node_modules/path-expression-matcher/src/Expression.js
 /**
  * Expression - Parses and stores a tag pattern expression
  * 
@@ -3015,7 +3015,7 @@ class Expression {
     return this.pattern;
   }
 }
-;// CONCATENATED MODULE: ../../../../../main/node_modules/path-expression-matcher/src/ExpressionSet.js
+;// CONCATENATED MODULE: ../../../node_modules/path-expression-matcher/src/ExpressionSet.js
 /**
  * ExpressionSet - An indexed collection of Expressions for efficient bulk matching
  *
@@ -3242,7 +3242,7 @@ class ExpressionSet {
   }
 }
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/@nodable/entities/src/entities.js
+;// CONCATENATED MODULE: ../../../node_modules/@nodable/entities/src/entities.js
 // ---------------------------------------------------------------------------
 // Complete HTML5 named entity reference
 // Organized by logical categories for easy maintenance and selective importing
@@ -4382,7 +4382,7 @@ const COMMON_HTML = {
 // Note: NUMERIC_ENTITIES (&#NNN; / &#xHH;) are handled by the scanner directly
 // via String.fromCodePoint() without any map lookup.
 // ---------------------------------------------------------------------------
-;// CONCATENATED MODULE: ../../../../../main/node_modules/@nodable/entities/src/EntityDecoder.js
+;// CONCATENATED MODULE: ../../../node_modules/@nodable/entities/src/EntityDecoder.js
 // ---------------------------------------------------------------------------
 // Built-in named entity map  (name → replacement string)
 // No regex, no {regex,val} objects — just flat key/value pairs.
@@ -5027,7 +5027,7 @@ class EntityDecoder {
     return this._applyNCRAction(effective, token, cp);
   }
 }
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/sql.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/sql.js
 /**
  * SQL context patterns — high-precision rules only.
  *
@@ -5124,7 +5124,7 @@ const SQL_PATTERNS = [
 
 /* harmony default export */ const sql = (SQL_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/sql-strict.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/sql-strict.js
 /**
  * SQL-STRICT context patterns.
  *
@@ -5173,7 +5173,7 @@ const SQL_STRICT_PATTERNS = [...sql, ...SQL_STRICT_EXTRA];
 
 /* harmony default export */ const sql_strict = (SQL_STRICT_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/util/decode-entities.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/util/decode-entities.js
 /**
  * Decode the HTML character references that matter for markup-context
  * detection.
@@ -5223,7 +5223,7 @@ function decodeEntities(input) {
   });
 }
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/html.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/html.js
 /**
  * HTML context patterns.
  *
@@ -5327,7 +5327,7 @@ const HTML_PATTERNS = [
 
 /* harmony default export */ const html = (HTML_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/xml.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/xml.js
 /**
  * XML context patterns.
  *
@@ -5408,7 +5408,7 @@ const XML_PATTERNS = [
 
 /* harmony default export */ const xml = (XML_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/svg.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/svg.js
 /**
  * SVG context patterns.
  *
@@ -5491,7 +5491,7 @@ const SVG_PATTERNS = [
 
 /* harmony default export */ const svg = (SVG_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/shell.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/shell.js
 /**
  * SHELL context patterns.
  *
@@ -5598,7 +5598,7 @@ const SHELL_PATTERNS = [
 
 /* harmony default export */ const shell = (SHELL_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/redos.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/redos.js
 /**
  * REDOS context patterns.
  *
@@ -5660,7 +5660,7 @@ const REDOS_PATTERNS = [
 
 /* harmony default export */ const redos = (REDOS_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/nosql.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/nosql.js
 /**
  * NOSQL context patterns.
  *
@@ -5776,7 +5776,7 @@ const NOSQL_PATTERNS = [
 
 /* harmony default export */ const nosql = (NOSQL_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/contexts/log.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/contexts/log.js
 /**
  * LOG context patterns.
  *
@@ -5876,7 +5876,7 @@ const LOG_PATTERNS = [
 
 /* harmony default export */ const log = (LOG_PATTERNS);
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/is-unsafe/src/index.js
+;// CONCATENATED MODULE: ../../../node_modules/is-unsafe/src/index.js
 /**
  * is-unsafe v2
  *
@@ -6170,7 +6170,7 @@ function allUnsafe(value, context) {
 
 /* harmony default export */ const src = ((/* unused pure expression or super */ null && (isUnsafe)));
 
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 
 ///@ts-check
 
@@ -7084,7 +7084,7 @@ function sanitizeName(name, options) {
   }
   return name;
 }
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/xmlparser/node2json.js
 
 
 
@@ -7262,9 +7262,9 @@ function isLeafTag(obj, options) {
 
   return false;
 }
-// EXTERNAL MODULE: ../../../../../main/node_modules/fast-xml-parser/src/validator.js
-var validator = __webpack_require__(1480);
-;// CONCATENATED MODULE: ../../../../../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// EXTERNAL MODULE: ../../../node_modules/fast-xml-parser/src/validator.js
+var validator = __webpack_require__(9306);
+;// CONCATENATED MODULE: ../../../node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 /* global Uint8Array */
 
 

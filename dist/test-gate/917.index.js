@@ -1,19 +1,19 @@
-export const id = 823;
-export const ids = [823];
+export const id = 917;
+export const ids = [917];
 export const modules = {
 
-/***/ 2373:
+/***/ 9987:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Scalar = __webpack_require__(7237);
-var YAMLMap = __webpack_require__(7270);
-var YAMLSeq = __webpack_require__(5855);
-var resolveBlockMap = __webpack_require__(1871);
-var resolveBlockSeq = __webpack_require__(3390);
-var resolveFlowCollection = __webpack_require__(7078);
+var identity = __webpack_require__(2169);
+var Scalar = __webpack_require__(5815);
+var YAMLMap = __webpack_require__(4448);
+var YAMLSeq = __webpack_require__(3989);
+var resolveBlockMap = __webpack_require__(9445);
+var resolveBlockSeq = __webpack_require__(2720);
+var resolveFlowCollection = __webpack_require__(3156);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -99,15 +99,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 1523:
+/***/ 8137:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Document = __webpack_require__(6365);
-var composeNode = __webpack_require__(3409);
-var resolveEnd = __webpack_require__(9676);
-var resolveProps = __webpack_require__(9127);
+var Document = __webpack_require__(8939);
+var composeNode = __webpack_require__(7643);
+var resolveEnd = __webpack_require__(1750);
+var resolveProps = __webpack_require__(3825);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -151,17 +151,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 3409:
+/***/ 7643:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Alias = __webpack_require__(7057);
-var identity = __webpack_require__(5991);
-var composeCollection = __webpack_require__(2373);
-var composeScalar = __webpack_require__(2165);
-var resolveEnd = __webpack_require__(9676);
-var utilEmptyScalarPosition = __webpack_require__(5511);
+var Alias = __webpack_require__(1703);
+var identity = __webpack_require__(2169);
+var composeCollection = __webpack_require__(9987);
+var composeScalar = __webpack_require__(883);
+var resolveEnd = __webpack_require__(1750);
+var utilEmptyScalarPosition = __webpack_require__(1901);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -270,15 +270,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 2165:
+/***/ 883:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Scalar = __webpack_require__(7237);
-var resolveBlockScalar = __webpack_require__(6001);
-var resolveFlowScalar = __webpack_require__(8378);
+var identity = __webpack_require__(2169);
+var Scalar = __webpack_require__(5815);
+var resolveBlockScalar = __webpack_require__(6359);
+var resolveFlowScalar = __webpack_require__(5632);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -365,18 +365,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 7072:
+/***/ 4846:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
 var node_process = __webpack_require__(932);
-var directives = __webpack_require__(4910);
-var Document = __webpack_require__(6365);
-var errors = __webpack_require__(8808);
-var identity = __webpack_require__(5991);
-var composeDoc = __webpack_require__(1523);
-var resolveEnd = __webpack_require__(9676);
+var directives = __webpack_require__(736);
+var Document = __webpack_require__(8939);
+var errors = __webpack_require__(1842);
+var identity = __webpack_require__(2169);
+var composeDoc = __webpack_require__(8137);
+var resolveEnd = __webpack_require__(1750);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -596,17 +596,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 1871:
+/***/ 9445:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Pair = __webpack_require__(7149);
-var YAMLMap = __webpack_require__(7270);
-var resolveProps = __webpack_require__(9127);
-var utilContainsNewline = __webpack_require__(1291);
-var utilFlowIndentCheck = __webpack_require__(7075);
-var utilMapIncludes = __webpack_require__(291);
+var Pair = __webpack_require__(9007);
+var YAMLMap = __webpack_require__(4448);
+var resolveProps = __webpack_require__(3825);
+var utilContainsNewline = __webpack_require__(7833);
+var utilFlowIndentCheck = __webpack_require__(5285);
+var utilMapIncludes = __webpack_require__(5261);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -720,12 +720,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 6001:
+/***/ 6359:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
+var Scalar = __webpack_require__(5815);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -927,14 +927,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 3390:
+/***/ 2720:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var YAMLSeq = __webpack_require__(5855);
-var resolveProps = __webpack_require__(9127);
-var utilFlowIndentCheck = __webpack_require__(7075);
+var YAMLSeq = __webpack_require__(3989);
+var resolveProps = __webpack_require__(3825);
+var utilFlowIndentCheck = __webpack_require__(5285);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -985,7 +985,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 9676:
+/***/ 1750:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1031,19 +1031,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 7078:
+/***/ 3156:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Pair = __webpack_require__(7149);
-var YAMLMap = __webpack_require__(7270);
-var YAMLSeq = __webpack_require__(5855);
-var resolveEnd = __webpack_require__(9676);
-var resolveProps = __webpack_require__(9127);
-var utilContainsNewline = __webpack_require__(1291);
-var utilMapIncludes = __webpack_require__(291);
+var identity = __webpack_require__(2169);
+var Pair = __webpack_require__(9007);
+var YAMLMap = __webpack_require__(4448);
+var YAMLSeq = __webpack_require__(3989);
+var resolveEnd = __webpack_require__(1750);
+var resolveProps = __webpack_require__(3825);
+var utilContainsNewline = __webpack_require__(7833);
+var utilMapIncludes = __webpack_require__(5261);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -1247,13 +1247,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 8378:
+/***/ 5632:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
-var resolveEnd = __webpack_require__(9676);
+var Scalar = __webpack_require__(5815);
+var resolveEnd = __webpack_require__(1750);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -1482,7 +1482,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 9127:
+/***/ 3825:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1637,7 +1637,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 1291:
+/***/ 7833:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1680,7 +1680,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 5511:
+/***/ 1901:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1715,12 +1715,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 7075:
+/***/ 5285:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var utilContainsNewline = __webpack_require__(1291);
+var utilContainsNewline = __webpack_require__(7833);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -1739,12 +1739,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 291:
+/***/ 5261:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
+var identity = __webpack_require__(2169);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -1761,22 +1761,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 6365:
+/***/ 8939:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Alias = __webpack_require__(7057);
-var Collection = __webpack_require__(1589);
-var identity = __webpack_require__(5991);
-var Pair = __webpack_require__(7149);
-var toJS = __webpack_require__(6859);
-var Schema = __webpack_require__(2848);
-var stringifyDocument = __webpack_require__(7693);
-var anchors = __webpack_require__(5804);
-var applyReviver = __webpack_require__(5789);
-var createNode = __webpack_require__(4772);
-var directives = __webpack_require__(4910);
+var Alias = __webpack_require__(1703);
+var Collection = __webpack_require__(9367);
+var identity = __webpack_require__(2169);
+var Pair = __webpack_require__(9007);
+var toJS = __webpack_require__(7533);
+var Schema = __webpack_require__(1062);
+var stringifyDocument = __webpack_require__(7607);
+var anchors = __webpack_require__(4390);
+var applyReviver = __webpack_require__(8527);
+var createNode = __webpack_require__(7094);
+var directives = __webpack_require__(736);
 
 class Document {
     constructor(value, replacer, options) {
@@ -2105,13 +2105,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 5804:
+/***/ 4390:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var visit = __webpack_require__(668);
+var identity = __webpack_require__(2169);
+var visit = __webpack_require__(1822);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -2188,7 +2188,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 5789:
+/***/ 8527:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2252,14 +2252,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 4772:
+/***/ 7094:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Alias = __webpack_require__(7057);
-var identity = __webpack_require__(5991);
-var Scalar = __webpack_require__(7237);
+var Alias = __webpack_require__(1703);
+var identity = __webpack_require__(2169);
+var Scalar = __webpack_require__(5815);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -2349,13 +2349,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 4910:
+/***/ 736:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var visit = __webpack_require__(668);
+var identity = __webpack_require__(2169);
+var visit = __webpack_require__(1822);
 
 const escapeChars = {
     '!': '%21',
@@ -2534,7 +2534,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 8808:
+/***/ 1842:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2603,27 +2603,27 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 9823:
+/***/ 1917:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var composer = __webpack_require__(7072);
-var Document = __webpack_require__(6365);
-var Schema = __webpack_require__(2848);
-var errors = __webpack_require__(8808);
-var Alias = __webpack_require__(7057);
-var identity = __webpack_require__(5991);
-var Pair = __webpack_require__(7149);
-var Scalar = __webpack_require__(7237);
-var YAMLMap = __webpack_require__(7270);
-var YAMLSeq = __webpack_require__(5855);
-var cst = __webpack_require__(7413);
-var lexer = __webpack_require__(6633);
-var lineCounter = __webpack_require__(4356);
-var parser = __webpack_require__(3136);
-var publicApi = __webpack_require__(3375);
-var visit = __webpack_require__(668);
+var composer = __webpack_require__(4846);
+var Document = __webpack_require__(8939);
+var Schema = __webpack_require__(1062);
+var errors = __webpack_require__(1842);
+var Alias = __webpack_require__(1703);
+var identity = __webpack_require__(2169);
+var Pair = __webpack_require__(9007);
+var Scalar = __webpack_require__(5815);
+var YAMLMap = __webpack_require__(4448);
+var YAMLSeq = __webpack_require__(3989);
+var cst = __webpack_require__(7091);
+var lexer = __webpack_require__(4139);
+var lineCounter = __webpack_require__(5530);
+var parser = __webpack_require__(4510);
+var publicApi = __webpack_require__(4237);
+var visit = __webpack_require__(1822);
 
 
 
@@ -2660,7 +2660,7 @@ exports.visitAsync = visit.visitAsync;
 
 /***/ }),
 
-/***/ 3345:
+/***/ 4659:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -2686,16 +2686,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 7057:
+/***/ 1703:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var anchors = __webpack_require__(5804);
-var visit = __webpack_require__(668);
-var identity = __webpack_require__(5991);
-var Node = __webpack_require__(9761);
-var toJS = __webpack_require__(6859);
+var anchors = __webpack_require__(4390);
+var visit = __webpack_require__(1822);
+var identity = __webpack_require__(2169);
+var Node = __webpack_require__(167);
+var toJS = __webpack_require__(7533);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -2813,14 +2813,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 1589:
+/***/ 9367:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var createNode = __webpack_require__(4772);
-var identity = __webpack_require__(5991);
-var Node = __webpack_require__(9761);
+var createNode = __webpack_require__(7094);
+var identity = __webpack_require__(2169);
+var Node = __webpack_require__(167);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -2971,14 +2971,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 9761:
+/***/ 167:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var applyReviver = __webpack_require__(5789);
-var identity = __webpack_require__(5991);
-var toJS = __webpack_require__(6859);
+var applyReviver = __webpack_require__(8527);
+var identity = __webpack_require__(2169);
+var toJS = __webpack_require__(7533);
 
 class NodeBase {
     constructor(type) {
@@ -3018,15 +3018,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7149:
+/***/ 9007:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var createNode = __webpack_require__(4772);
-var stringifyPair = __webpack_require__(7588);
-var addPairToJSMap = __webpack_require__(5696);
-var identity = __webpack_require__(5991);
+var createNode = __webpack_require__(7094);
+var stringifyPair = __webpack_require__(7814);
+var addPairToJSMap = __webpack_require__(7046);
+var identity = __webpack_require__(2169);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -3064,14 +3064,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 7237:
+/***/ 5815:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Node = __webpack_require__(9761);
-var toJS = __webpack_require__(6859);
+var identity = __webpack_require__(2169);
+var Node = __webpack_require__(167);
+var toJS = __webpack_require__(7533);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -3098,17 +3098,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 7270:
+/***/ 4448:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var stringifyCollection = __webpack_require__(4860);
-var addPairToJSMap = __webpack_require__(5696);
-var Collection = __webpack_require__(1589);
-var identity = __webpack_require__(5991);
-var Pair = __webpack_require__(7149);
-var Scalar = __webpack_require__(7237);
+var stringifyCollection = __webpack_require__(7766);
+var addPairToJSMap = __webpack_require__(7046);
+var Collection = __webpack_require__(9367);
+var identity = __webpack_require__(2169);
+var Pair = __webpack_require__(9007);
+var Scalar = __webpack_require__(5815);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -3252,17 +3252,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 5855:
+/***/ 3989:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var createNode = __webpack_require__(4772);
-var stringifyCollection = __webpack_require__(4860);
-var Collection = __webpack_require__(1589);
-var identity = __webpack_require__(5991);
-var Scalar = __webpack_require__(7237);
-var toJS = __webpack_require__(6859);
+var createNode = __webpack_require__(7094);
+var stringifyCollection = __webpack_require__(7766);
+var Collection = __webpack_require__(9367);
+var identity = __webpack_require__(2169);
+var Scalar = __webpack_require__(5815);
+var toJS = __webpack_require__(7533);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -3374,16 +3374,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 5696:
+/***/ 7046:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var log = __webpack_require__(3345);
-var merge = __webpack_require__(2036);
-var stringify = __webpack_require__(5476);
-var identity = __webpack_require__(5991);
-var toJS = __webpack_require__(6859);
+var log = __webpack_require__(4659);
+var merge = __webpack_require__(2290);
+var stringify = __webpack_require__(98);
+var identity = __webpack_require__(2169);
+var toJS = __webpack_require__(7533);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -3446,7 +3446,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 5991:
+/***/ 2169:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3506,12 +3506,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6859:
+/***/ 7533:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
+var identity = __webpack_require__(2169);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -3552,15 +3552,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 766:
+/***/ 3924:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var resolveBlockScalar = __webpack_require__(6001);
-var resolveFlowScalar = __webpack_require__(8378);
-var errors = __webpack_require__(8808);
-var stringifyString = __webpack_require__(3741);
+var resolveBlockScalar = __webpack_require__(6359);
+var resolveFlowScalar = __webpack_require__(5632);
+var errors = __webpack_require__(1842);
+var stringifyString = __webpack_require__(3763);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -3777,7 +3777,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 213:
+/***/ 239:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3847,7 +3847,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 2899:
+/***/ 5825:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3953,14 +3953,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 7413:
+/***/ 7091:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var cstScalar = __webpack_require__(766);
-var cstStringify = __webpack_require__(213);
-var cstVisit = __webpack_require__(2899);
+var cstScalar = __webpack_require__(3924);
+var cstStringify = __webpack_require__(239);
+var cstVisit = __webpack_require__(5825);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -4072,12 +4072,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 6633:
+/***/ 4139:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var cst = __webpack_require__(7413);
+var cst = __webpack_require__(7091);
 
 /*
 START -> stream
@@ -4802,7 +4802,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 4356:
+/***/ 5530:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4850,14 +4850,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3136:
+/***/ 4510:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
 var node_process = __webpack_require__(932);
-var cst = __webpack_require__(7413);
-var lexer = __webpack_require__(6633);
+var cst = __webpack_require__(7091);
+var lexer = __webpack_require__(4139);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -5837,18 +5837,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 3375:
+/***/ 4237:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var composer = __webpack_require__(7072);
-var Document = __webpack_require__(6365);
-var errors = __webpack_require__(8808);
-var log = __webpack_require__(3345);
-var identity = __webpack_require__(5991);
-var lineCounter = __webpack_require__(4356);
-var parser = __webpack_require__(3136);
+var composer = __webpack_require__(4846);
+var Document = __webpack_require__(8939);
+var errors = __webpack_require__(1842);
+var log = __webpack_require__(4659);
+var identity = __webpack_require__(2169);
+var lineCounter = __webpack_require__(5530);
+var parser = __webpack_require__(4510);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -5951,16 +5951,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 2848:
+/***/ 1062:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var map = __webpack_require__(9739);
-var seq = __webpack_require__(698);
-var string = __webpack_require__(2032);
-var tags = __webpack_require__(8274);
+var identity = __webpack_require__(2169);
+var map = __webpack_require__(5573);
+var seq = __webpack_require__(2784);
+var string = __webpack_require__(4278);
+var tags = __webpack_require__(408);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -5997,13 +5997,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 9739:
+/***/ 5573:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var YAMLMap = __webpack_require__(7270);
+var identity = __webpack_require__(2169);
+var YAMLMap = __webpack_require__(4448);
 
 const map = {
     collection: 'map',
@@ -6023,12 +6023,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3536:
+/***/ 2770:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
+var Scalar = __webpack_require__(5815);
 
 const nullTag = {
     identify: value => value == null,
@@ -6047,13 +6047,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 698:
+/***/ 2784:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var YAMLSeq = __webpack_require__(5855);
+var identity = __webpack_require__(2169);
+var YAMLSeq = __webpack_require__(3989);
 
 const seq = {
     collection: 'seq',
@@ -6073,12 +6073,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 2032:
+/***/ 4278:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var stringifyString = __webpack_require__(3741);
+var stringifyString = __webpack_require__(3763);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -6096,12 +6096,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 9991:
+/***/ 9845:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
+var Scalar = __webpack_require__(5815);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -6124,13 +6124,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 6133:
+/***/ 6891:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
-var stringifyNumber = __webpack_require__(6193);
+var Scalar = __webpack_require__(5815);
+var stringifyNumber = __webpack_require__(2363);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -6178,12 +6178,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 1810:
+/***/ 3420:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var stringifyNumber = __webpack_require__(6193);
+var stringifyNumber = __webpack_require__(2363);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -6227,18 +6227,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 400:
+/***/ 3738:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var map = __webpack_require__(9739);
-var _null = __webpack_require__(3536);
-var seq = __webpack_require__(698);
-var string = __webpack_require__(2032);
-var bool = __webpack_require__(9991);
-var float = __webpack_require__(6133);
-var int = __webpack_require__(1810);
+var map = __webpack_require__(5573);
+var _null = __webpack_require__(2770);
+var seq = __webpack_require__(2784);
+var string = __webpack_require__(4278);
+var bool = __webpack_require__(9845);
+var float = __webpack_require__(6891);
+var int = __webpack_require__(3420);
 
 const schema = [
     map.map,
@@ -6259,14 +6259,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 2919:
+/***/ 2165:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
-var map = __webpack_require__(9739);
-var seq = __webpack_require__(698);
+var Scalar = __webpack_require__(5815);
+var map = __webpack_require__(5573);
+var seq = __webpack_require__(2784);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -6330,27 +6330,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 8274:
+/***/ 408:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var map = __webpack_require__(9739);
-var _null = __webpack_require__(3536);
-var seq = __webpack_require__(698);
-var string = __webpack_require__(2032);
-var bool = __webpack_require__(9991);
-var float = __webpack_require__(6133);
-var int = __webpack_require__(1810);
-var schema = __webpack_require__(400);
-var schema$1 = __webpack_require__(2919);
-var binary = __webpack_require__(9555);
-var merge = __webpack_require__(2036);
-var omap = __webpack_require__(4911);
-var pairs = __webpack_require__(8929);
-var schema$2 = __webpack_require__(1273);
-var set = __webpack_require__(536);
-var timestamp = __webpack_require__(4112);
+var map = __webpack_require__(5573);
+var _null = __webpack_require__(2770);
+var seq = __webpack_require__(2784);
+var string = __webpack_require__(4278);
+var bool = __webpack_require__(9845);
+var float = __webpack_require__(6891);
+var int = __webpack_require__(3420);
+var schema = __webpack_require__(3738);
+var schema$1 = __webpack_require__(2165);
+var binary = __webpack_require__(3921);
+var merge = __webpack_require__(2290);
+var omap = __webpack_require__(2445);
+var pairs = __webpack_require__(5591);
+var schema$2 = __webpack_require__(8747);
+var set = __webpack_require__(4290);
+var timestamp = __webpack_require__(3162);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -6436,14 +6436,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 9555:
+/***/ 3921:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
 var node_buffer = __webpack_require__(181);
-var Scalar = __webpack_require__(7237);
-var stringifyString = __webpack_require__(3741);
+var Scalar = __webpack_require__(5815);
+var stringifyString = __webpack_require__(3763);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -6513,12 +6513,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 92:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
+var Scalar = __webpack_require__(5815);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -6549,13 +6549,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 2134:
+/***/ 1324:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
-var stringifyNumber = __webpack_require__(6193);
+var Scalar = __webpack_require__(5815);
+var stringifyNumber = __webpack_require__(2363);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -6606,12 +6606,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 1913:
+/***/ 4267:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var stringifyNumber = __webpack_require__(6193);
+var stringifyNumber = __webpack_require__(2363);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -6689,13 +6689,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 2036:
+/***/ 2290:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Scalar = __webpack_require__(7237);
+var identity = __webpack_require__(2169);
+var Scalar = __webpack_require__(5815);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -6767,16 +6767,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 4911:
+/***/ 2445:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var toJS = __webpack_require__(6859);
-var YAMLMap = __webpack_require__(7270);
-var YAMLSeq = __webpack_require__(5855);
-var pairs = __webpack_require__(8929);
+var identity = __webpack_require__(2169);
+var toJS = __webpack_require__(7533);
+var YAMLMap = __webpack_require__(4448);
+var YAMLSeq = __webpack_require__(3989);
+var pairs = __webpack_require__(5591);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -6851,15 +6851,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8929:
+/***/ 5591:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Pair = __webpack_require__(7149);
-var Scalar = __webpack_require__(7237);
-var YAMLSeq = __webpack_require__(5855);
+var identity = __webpack_require__(2169);
+var Pair = __webpack_require__(9007);
+var Scalar = __webpack_require__(5815);
+var YAMLSeq = __webpack_require__(3989);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -6940,24 +6940,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 1273:
+/***/ 8747:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var map = __webpack_require__(9739);
-var _null = __webpack_require__(3536);
-var seq = __webpack_require__(698);
-var string = __webpack_require__(2032);
-var binary = __webpack_require__(9555);
-var bool = __webpack_require__(1342);
-var float = __webpack_require__(2134);
-var int = __webpack_require__(1913);
-var merge = __webpack_require__(2036);
-var omap = __webpack_require__(4911);
-var pairs = __webpack_require__(8929);
-var set = __webpack_require__(536);
-var timestamp = __webpack_require__(4112);
+var map = __webpack_require__(5573);
+var _null = __webpack_require__(2770);
+var seq = __webpack_require__(2784);
+var string = __webpack_require__(4278);
+var binary = __webpack_require__(3921);
+var bool = __webpack_require__(92);
+var float = __webpack_require__(1324);
+var int = __webpack_require__(4267);
+var merge = __webpack_require__(2290);
+var omap = __webpack_require__(2445);
+var pairs = __webpack_require__(5591);
+var set = __webpack_require__(4290);
+var timestamp = __webpack_require__(3162);
 
 const schema = [
     map.map,
@@ -6988,14 +6988,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 536:
+/***/ 4290:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Pair = __webpack_require__(7149);
-var YAMLMap = __webpack_require__(7270);
+var identity = __webpack_require__(2169);
+var Pair = __webpack_require__(9007);
+var YAMLMap = __webpack_require__(4448);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -7091,12 +7091,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 4112:
+/***/ 3162:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var stringifyNumber = __webpack_require__(6193);
+var stringifyNumber = __webpack_require__(2363);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -7203,7 +7203,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 8587:
+/***/ 7729:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7361,15 +7361,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 5476:
+/***/ 98:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var anchors = __webpack_require__(5804);
-var identity = __webpack_require__(5991);
-var stringifyComment = __webpack_require__(4807);
-var stringifyString = __webpack_require__(3741);
+var anchors = __webpack_require__(4390);
+var identity = __webpack_require__(2169);
+var stringifyComment = __webpack_require__(7989);
+var stringifyString = __webpack_require__(3763);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -7500,14 +7500,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 4860:
+/***/ 7766:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var stringify = __webpack_require__(5476);
-var stringifyComment = __webpack_require__(4807);
+var identity = __webpack_require__(2169);
+var stringify = __webpack_require__(98);
+var stringifyComment = __webpack_require__(7989);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -7662,7 +7662,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 4807:
+/***/ 7989:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7693,14 +7693,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 7693:
+/***/ 7607:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var stringify = __webpack_require__(5476);
-var stringifyComment = __webpack_require__(4807);
+var identity = __webpack_require__(2169);
+var stringify = __webpack_require__(98);
+var stringifyComment = __webpack_require__(7989);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -7787,7 +7787,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 6193:
+/***/ 2363:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7821,15 +7821,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 7588:
+/***/ 7814:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
-var Scalar = __webpack_require__(7237);
-var stringify = __webpack_require__(5476);
-var stringifyComment = __webpack_require__(4807);
+var identity = __webpack_require__(2169);
+var Scalar = __webpack_require__(5815);
+var stringify = __webpack_require__(98);
+var stringifyComment = __webpack_require__(7989);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -7980,13 +7980,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3741:
+/***/ 3763:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var Scalar = __webpack_require__(7237);
-var foldFlowLines = __webpack_require__(8587);
+var Scalar = __webpack_require__(5815);
+var foldFlowLines = __webpack_require__(7729);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -8325,12 +8325,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 668:
+/***/ 1822:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-var identity = __webpack_require__(5991);
+var identity = __webpack_require__(2169);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');

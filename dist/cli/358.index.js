@@ -1,13 +1,13 @@
-export const id = 228;
-export const ids = [228];
+export const id = 358;
+export const ids = [358];
 export const modules = {
 
-/***/ 7228:
+/***/ 2358:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(6265);
-const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(7003);
-const { extendedEncodeURIComponent } = __webpack_require__(284);
+const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(3711);
+const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(2085);
+const { extendedEncodeURIComponent } = __webpack_require__(3422);
 const { EventEmitter } = __webpack_require__(4434);
 const { Buffer } = __webpack_require__(181);
 const { statSync, ReadStream } = __webpack_require__(3024);

@@ -1,13 +1,13 @@
-export const id = 228;
-export const ids = [228];
+export const id = 358;
+export const ids = [358];
 export const modules = {
 
-/***/ 27228:
+/***/ 22358:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(6265);
-const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(17003);
-const { extendedEncodeURIComponent } = __webpack_require__(10284);
+const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(53711);
+const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(62085);
+const { extendedEncodeURIComponent } = __webpack_require__(93422);
 const { EventEmitter } = __webpack_require__(24434);
 const { Buffer } = __webpack_require__(20181);
 const { statSync, ReadStream } = __webpack_require__(73024);
