@@ -5,10 +5,12 @@ export const modules = {
 /***/ 4073:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   locate: () => (/* binding */ locate),
+/* harmony export */   parseJUnit: () => (/* binding */ parseJUnit),
 /* harmony export */   readJUnitReports: () => (/* binding */ readJUnitReports)
 /* harmony export */ });
-/* unused harmony exports parseJUnit, locate */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);

@@ -57,6 +57,12 @@ export const TAIL_LINES = 20;
 
 export async function runGate(options: GateOptions, deps: GateDeps): Promise<GateReport> {
   const started = Date.now();
+  // Loaded while the commands run (they are child processes): the gate does not wait for them after.
+  const readers = {
+    junit: options.junit.length ? import('./junit.js') : undefined,
+    coverage: options.coverageFile ? import('./coverage.js') : undefined,
+  };
+  for (const reader of Object.values(readers)) reader?.catch(() => {}); // awaited, and reported, where used
   const env = commandEnv(deps.env);
   const problems: string[] = [];
   const cacheDeps = { cache: deps.cache, run: deps.run, info: deps.info, warning: deps.warning };
@@ -86,8 +92,8 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
 
   const report: GateReport = { passed: false, problems, commands, cache: restored.outcomes, durationMs: 0 };
 
-  if (options.junit.length) report.junit = await readReports(options, deps, problems);
-  if (options.coverageFile) report.coverage = await readCoverage(options, problems);
+  if (readers.junit) report.junit = await readReports(options, deps, problems, await readers.junit);
+  if (readers.coverage) report.coverage = await readCoverage(options, problems, await readers.coverage);
 
   if (options.audit !== 'none') {
     if (stopped) {
@@ -117,7 +123,12 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
   return report;
 }
 
-async function readReports(options: GateOptions, deps: GateDeps, problems: string[]): Promise<JUnitResult | undefined> {
+async function readReports(
+  options: GateOptions,
+  deps: GateDeps,
+  problems: string[],
+  { readJUnitReports }: typeof import('./junit.js'),
+): Promise<JUnitResult | undefined> {
   const patterns = options.junit
     .map((line) => {
       const negate = line.startsWith('!');
@@ -132,7 +143,6 @@ async function readReports(options: GateOptions, deps: GateDeps, problems: strin
     );
     return undefined;
   }
-  const { readJUnitReports } = await import('./junit.js');
   try {
     const result = readJUnitReports(files, { cwd: options.cwd, workspace: options.workspace });
     deps.info(
@@ -147,14 +157,17 @@ async function readReports(options: GateOptions, deps: GateDeps, problems: strin
   }
 }
 
-async function readCoverage(options: GateOptions, problems: string[]): Promise<GateReport['coverage']> {
+async function readCoverage(
+  options: GateOptions,
+  problems: string[],
+  { parseCoverage }: typeof import('./coverage.js'),
+): Promise<GateReport['coverage']> {
   const file = options.coverageFile as string;
   const full = path.resolve(options.cwd, file);
   if (!existsSync(full)) {
     problems.push(`The coverage file ${file} does not exist in ${options.cwd}: did the tests write it?`);
     return undefined;
   }
-  const { parseCoverage } = await import('./coverage.js');
   try {
     const coverage = parseCoverage(readFileSync(full, 'utf8'), file);
     if (options.minCoverage !== undefined && coverage.percent < options.minCoverage)

@@ -32,6 +32,9 @@ export async function run(): Promise<void> {
       'The gate has nothing to check: give "commands" (example: commands: npm test), or "junit", "coverage-file" or "audit".',
     );
 
+  // Only JUnit reports are globbed: load @actions/glob while the commands run.
+  const globModule = inputs.junit.length ? import('@actions/glob') : undefined;
+  globModule?.catch(() => {}); // awaited, and reported, in glob()
   const report = await runGate(
     {
       commands,
@@ -61,7 +64,7 @@ export async function run(): Promise<void> {
         saveCache: async (paths, key) => (await loadRunnerCache()).saveCache(paths, key),
       },
       glob: async (patterns) => {
-        const glob = await import('@actions/glob');
+        const glob = await (globModule ?? import('@actions/glob'));
         return (await glob.create(patterns, { matchDirectories: false, implicitDescendants: false })).glob();
       },
       group: core.group,
