@@ -53,6 +53,12 @@ function nameValue(option: string, text: string | undefined): [string, string] {
   return [text.slice(0, at).trim(), text.slice(at + 1)];
 }
 
+/** `--flag=value` → ['--flag', 'value']; anything else → [arg, undefined]: its value, if any, is the next argument. */
+export function splitOption(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}
+
 export function parseArgs(argv: string[]): Command {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') return { kind: 'help' };
@@ -78,8 +84,7 @@ export function parseArgs(argv: string[]): Command {
   const envFiles: string[] = [];
   for (let i = 0; i < options.length; i++) {
     const arg = options[i] as string;
-    const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const [flag, inline] = splitOption(arg);
     const value = inline ?? options[++i];
     if (flag === '--input' || flag === '-i') {
       const [name, text] = nameValue('--input', value);
@@ -111,8 +116,7 @@ function parseSetup(options: string[]): Command {
     if (arg === '--check') command.check = true;
     else if (arg === '--allow-self-review') command.allowSelfReview = true;
     else {
-      const eq = arg.indexOf('=');
-      const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+      const [flag, inline] = splitOption(arg);
       const value = inline ?? options[++i];
       if (!value || value.startsWith('--')) throw new UsageError(`setup ${flag} needs a value`);
       if (flag === '--repo') command.repository = value;

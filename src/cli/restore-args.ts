@@ -4,7 +4,7 @@
  * variable, the age identity from a file, S3 credentials from the environment.
  */
 import { parseDuration } from '../lib/duration.js';
-import { UsageError } from './args.js';
+import { UsageError, splitOption } from './args.js';
 
 export const RESTORE_HELP = `Usage: deploy-kit restore --from <backup> [--identity key.txt] [options]
 
@@ -63,8 +63,7 @@ export function parseRestoreArgs(args: string[]): RestoreCommand | { kind: 'rest
   let clean = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const [flag, inline] = splitOption(arg);
     if (flag === '--clean') {
       clean = true;
       continue;

@@ -93,7 +93,7 @@ export async function runGate(options: GateOptions, deps: GateDeps): Promise<Gat
   const report: GateReport = { passed: false, problems, commands, cache: restored.outcomes, durationMs: 0 };
 
   if (readers.junit) report.junit = await readReports(options, deps, problems, await readers.junit);
-  if (readers.coverage) report.coverage = await readCoverage(options, problems, await readers.coverage);
+  if (readers.coverage) report.coverage = readCoverage(options, problems, await readers.coverage);
 
   if (options.audit !== 'none') {
     if (stopped) {
@@ -157,11 +157,11 @@ async function readReports(
   }
 }
 
-async function readCoverage(
+function readCoverage(
   options: GateOptions,
   problems: string[],
   { parseCoverage }: typeof import('./coverage.js'),
-): Promise<GateReport['coverage']> {
+): GateReport['coverage'] {
   const file = options.coverageFile as string;
   const full = path.resolve(options.cwd, file);
   if (!existsSync(full)) {

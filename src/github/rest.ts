@@ -7,6 +7,9 @@
 import { KitError } from '../lib/errors.js';
 import { retry, sleep } from '../lib/retry.js';
 
+/** A repository's owner/name, as GitHub allows them. */
+export const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+
 export interface GitHubClientOptions {
   token: string;
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */

@@ -18,7 +18,7 @@
  */
 import sodium from 'libsodium-wrappers';
 import { ConfigurationError, KitError } from '../lib/errors.js';
-import { GitHubApiError, githubClient, type GitHubClient } from '../github/rest.js';
+import { GitHubApiError, REPOSITORY, githubClient, type GitHubClient } from '../github/rest.js';
 
 export interface SetupOptions {
   /** owner/name */
@@ -43,13 +43,17 @@ export interface SetupReport {
   secrets: Array<{ environment: string; name: string; action: 'created' | 'updated' }>;
 }
 
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** owner/name, or a ConfigurationError saying so (before any call). */
+export function checkRepository(repository: string): void {
+  if (!REPOSITORY.test(repository))
+    throw new ConfigurationError(`repository "${repository}" is not owner/name (example: octo-org/app)`);
+}
 
 /** Checks everything that can be checked before a single call, so bad input changes nothing. */
 export function validateSetup(options: SetupOptions): void {
-  if (!REPOSITORY.test(options.repository))
-    throw new ConfigurationError(`repository "${options.repository}" is not owner/name (example: octo-org/app)`);
+  checkRepository(options.repository);
   if (!options.token)
     throw new ConfigurationError('a token is required: a repository admin token (classic: repo scope)');
   if (options.reviewers.length < 1 || options.reviewers.length > 6)

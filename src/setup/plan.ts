@@ -19,7 +19,7 @@
  *                                         reviewers: [{type, reviewer: {login | slug}}]}]; 404 when absent
  */
 import { GitHubApiError, type GitHubClient } from '../github/rest.js';
-import { ConfigurationError } from '../lib/errors.js';
+import { checkRepository } from './environments.js';
 
 export type ApprovalMode = 'environment' | 'comment';
 
@@ -40,7 +40,6 @@ export interface PlanReport {
   recommended: ApprovalMode;
 }
 
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const ENTERPRISE_PLAN = /enterprise|business/i;
 
 interface RepoJson {
@@ -77,8 +76,7 @@ async function accountPlan(client: GitHubClient, owner: RepoJson['owner']): Prom
 
 /** What the repository's plan allows, and which approval mode to use; changes nothing. */
 export async function checkApprovalPlan(client: GitHubClient, repository: string): Promise<PlanReport> {
-  if (!REPOSITORY.test(repository))
-    throw new ConfigurationError(`repository "${repository}" is not owner/name (example: octo-org/app)`);
+  checkRepository(repository);
   const { data: repo } = await client.request<RepoJson>('GET', `/repos/${repository}`);
   const server = (await optional(() => client.request<{ installed_version?: string }>('GET', '/meta')))
     ?.installed_version;

@@ -1,9 +1,9 @@
 import { defineAction } from '../../lib/action-spec.js';
 import { z } from 'zod';
 import { httpUrl, optional, text } from '../../lib/schemas.js';
+import { REPOSITORY } from '../../github/rest.js';
 
 const SHA = /^[0-9a-f]{40}$/;
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 
 export const spec = defineAction({
   name: 'require-deployment',
