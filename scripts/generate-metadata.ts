@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ActionSpec } from '../src/lib/action-spec.js';
+import { manifestJsonSchema } from '../src/release/manifest.js';
 import { ROOT, actionNames, loadSpec, metadataFiles, bundlePath, usesRef } from './actions.js';
 
 const BEGIN = '<!-- BEGIN GENERATED: inputs and outputs (npm run generate) -->';
@@ -100,6 +101,8 @@ export async function expectedFiles(): Promise<Map<string, string>> {
     const readmePath = path.join(ROOT, readme);
     files.set(readme, renderReadme(spec, existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : undefined));
   }
+  // The manifest's JSON Schema, for editors (yaml-language-server, VS Code): from the zod schema that parses it.
+  files.set('schema/deploy-kit.schema.json', `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
   return files;
 }
 

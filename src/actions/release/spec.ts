@@ -1,0 +1,64 @@
+import { defineAction } from '../../lib/action-spec.js';
+import { bool, duration, lines, optional, text } from '../../lib/schemas.js';
+
+export const spec = defineAction({
+  name: 'release',
+  title: 'deploy-kit release',
+  description:
+    "Release several services as one: deploy the services of deploy-kit.yml in `needs` order, each through the same provider code as the deploy-* actions (the platform's verdict, then its smoke test); on the first failure, return every service this release changed to what it served before, in reverse order, and confirm it with each platform.",
+  branding: { icon: 'layers', color: 'blue' },
+  inputs: {
+    manifest: {
+      description: 'The manifest declaring the services, relative to the workspace.',
+      default: 'deploy-kit.yml',
+      parse: text(),
+    },
+    environment: {
+      description:
+        'The environment released to: a key of the manifest’s `environments` (its overrides apply), any name when it has none. Also the GitHub environment the release is recorded in.',
+      required: true,
+      example: 'production',
+      parse: text(),
+    },
+    version: {
+      description:
+        'The version being released (what `smoke.expect-version: true` expects the services to report). Empty: the commit SHA.',
+      example: '${{ github.ref_name }}',
+      parse: optional(text()),
+    },
+    'rollback-on-failure': {
+      description:
+        'When a service fails its deploy or smoke test, return every service this release changed to what was live before (`false`: leave them as they are; the step still fails).',
+      default: 'true',
+      parse: bool(),
+    },
+    services: {
+      description:
+        'Release only these services, one per line (empty: all). A chosen service’s unchosen `needs` are taken as already live.',
+      example: 'api\nweb',
+      parse: lines(),
+    },
+    timeout: {
+      description:
+        'Deadline for the whole release (`30m`, `1h`, or seconds); each service’s own `timeout` is capped by what is left.',
+      default: '1h',
+      parse: duration(),
+    },
+    'github-token': {
+      description:
+        'Records the release as one GitHub Deployment in `environment` (needs `deployments: write`). Empty: not recorded, with a notice.',
+      secret: true,
+      example: '${{ github.token }}',
+      parse: optional(text()),
+    },
+  },
+  outputs: {
+    status: '`success`, `failed` (not all could be returned, or `rollback-on-failure: false`) or `rolled-back`.',
+    release:
+      'The release record as JSON: version, environment, status and per service its provider, deployment-id, previous-deployment-id, url, status, smoke result and rolled-back-to.',
+    url: 'The url of the service marked `primary: true`, else of the first service.',
+    deployed: 'JSON array of the services this release deployed successfully.',
+    'rolled-back': 'JSON array of the services returned to their previous deployment.',
+  },
+  post: { if: 'failure() || cancelled()' },
+});
