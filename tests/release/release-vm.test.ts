@@ -10,12 +10,18 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/lib/net.js';
-import { ROOT, runAction } from '../harness/runner.js';
+import { FakeGitHub } from '../harness/fake-github.js';
+import { ROOT, expectSecretKept, runAction } from '../harness/runner.js';
 
 jest.setTimeout(120_000);
 
+// host: local never uses it, but the release reads every service's secret and must keep it.
+const SSH_KEY = 'ssh-key-never-shown-0123456789';
+
 describe('release of two vm services (host: local)', () => {
   let workspace: string;
+  let github: FakeGitHub;
+  let sha: string;
   const ports: Record<string, number> = {};
   const appDir = (name: string) => path.join(workspace, 'srv', name);
 
@@ -23,8 +29,12 @@ describe('release of two vm services (host: local)', () => {
     workspace = mkdtempSync(path.join(tmpdir(), 'dk-release-'));
     ports.api = await freePort();
     ports.web = await freePort();
+    github = new FakeGitHub().addUser({ login: 'github-actions[bot]', type: 'Bot' }, 'ghs_release_token');
+    sha = github.addCommit('release');
+    await github.start();
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await github.stop();
     for (const name of ['api', 'web']) {
       const pidfile = path.join(appDir(name), 'app.pid');
       if (existsSync(pidfile)) spawnSync('kill', [readFileSync(pidfile, 'utf8').trim()]);
@@ -61,10 +71,10 @@ describe('release of two vm services (host: local)', () => {
 
   const release = (version: string, extra: Parameters<typeof runAction>[1] = {}) =>
     runAction('release', {
+      ...extra,
       cwd: workspace,
       inputs: { environment: 'production', version, timeout: '2m', ...extra.inputs },
-      env: { GITHUB_SHA: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2' },
-      ...extra,
+      env: { GITHUB_SHA: sha, GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: github.url, SSH_KEY: SSH_KEY },
     });
   const live = (name: string) => path.basename(readlinkSync(path.join(appDir(name), 'current')));
   const version = async (name: string) =>
@@ -85,12 +95,14 @@ describe('release of two vm services (host: local)', () => {
     expect(run.outputs.url).toBe(`http://127.0.0.1:${ports.web}`);
     expect(run.summary).toContain('<th>service</th><th>provider</th><th>before</th><th>deployed</th>');
     expect(run.annotations.some((a) => /not recorded/.test(a.message))).toBe(true);
+    expectSecretKept(run, SSH_KEY);
+    expect(run.outputs.release).not.toContain(SSH_KEY);
     v1 = { api: live('api'), web: live('web') };
   });
 
   test('the second service fails its smoke test: both go back to v1, confirmed', async () => {
     manifest({ api: source('api', 'v2'), web: source('web', 'v2', true) });
-    const run = await release('v2');
+    const run = await release('v2', { inputs: { 'github-token': 'ghs_release_token' } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
     expect(JSON.parse(run.outputs['rolled-back'] as string)).toEqual(['api', 'web']);
@@ -102,6 +114,13 @@ describe('release of two vm services (host: local)', () => {
     const record = JSON.parse(run.outputs.release as string);
     expect(record.services.web).toMatchObject({ smoke: 'failed', 'rolled-back-to': v1.web });
     expect(run.summary).toContain('rolled back');
+    // One GitHub Deployment for the release: its JSON as payload, failure then inactive.
+    const recorded = github.deployments[0];
+    expect(recorded?.environment).toBe('production');
+    expect(recorded?.payload).toMatchObject({ version: 'v2', status: 'rolled-back' });
+    expect(recorded?.statuses.map((s) => s.state)).toEqual(['inactive', 'failure', 'in_progress']);
+    expectSecretKept(run, 'ghs_release_token');
+    expectSecretKept(run, SSH_KEY);
   });
 
   test('the first service fails: the second is never deployed', async () => {
