@@ -140,7 +140,7 @@ describe('release of two vm services (host: local)', () => {
 
   test('cancelled between services: the post step rolls the first back', async () => {
     manifest({ api: source('api', 'v4'), web: source('web', 'v4') });
-    let child: { kill(signal: string): boolean } | undefined;
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
     let killed = false;
     const run = await release('v4', {
       onSpawn: (c) => (child = c),
