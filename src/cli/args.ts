@@ -7,11 +7,15 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  deploy-kit run <action> [--input name=value]... [--env-file file]
+  deploy-kit run <action> [--input name=value]... [--dotenv file]
       Run a deploy-kit action on this machine through the same runner contract as GitHub,
-      then print its outputs and job summary. Inputs are the action's \`with:\` keys.
-      --env-file  KEY=value lines added to the action's environment (e.g. DATABASE_URL),
-                  or INPUT_<NAME>=value to pass a secret input without a command line.
+      then print its outputs and job summary. Inputs are the action's \`with:\` keys;
+      deploy-kit run <action> --help lists them. An input the action does not have is
+      refused (the runner would only warn, and the check would silently disappear).
+      --dotenv  KEY=value lines added to the action's environment (e.g. DATABASE_URL),
+                or INPUT_<NAME>=value to pass a secret input without a command line.
+                (--env-file is accepted too, but Node 20 itself claims that flag and
+                stops with its own error when the file is missing.)
   deploy-kit demo [--keep]
       The whole pipeline on this machine: an example app, a throwaway PostgreSQL,
       test-gate → backup-db → migrate → deploy → smoke-test, then a broken release that
@@ -34,12 +38,15 @@ export const USAGE = `Usage:
       in DATABASE_URL, with the target server's own pg_restore. deploy-kit restore --help
   deploy-kit list
       The actions this copy of deploy-kit can run.
+  deploy-kit --version
   deploy-kit --help`;
 
 export type Command =
   | { kind: 'run'; action: string; inputs: Record<string, string>; envFiles: string[] }
   | { kind: 'demo'; keep: boolean }
   | { kind: 'list' }
+  | { kind: 'version' }
+  | { kind: 'action-help'; action: string }
   | ({ kind: 'setup' } & SetupCommand)
   | { kind: 'help' };
 
@@ -62,6 +69,10 @@ export function splitOption(arg: string): [string, string | undefined] {
 export function parseArgs(argv: string[]): Command {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') return { kind: 'help' };
+  if (verb === '--version' || verb === '-v' || verb === 'version') {
+    if (rest.length) throw new UsageError(`--version takes no arguments (got ${rest.join(' ')})`);
+    return { kind: 'version' };
+  }
   // `deploy-kit <command> --help` (for run, only right after the command: later it may be a value).
   const help = (arg: string) => arg === '--help' || arg === '-h';
   if (verb === 'run' ? help(rest[0] ?? '') : rest.some(help)) return { kind: 'help' };
@@ -84,6 +95,7 @@ export function parseArgs(argv: string[]): Command {
   const envFiles: string[] = [];
   for (let i = 0; i < options.length; i++) {
     const arg = options[i] as string;
+    if (arg === '--help' || arg === '-h') return { kind: 'action-help', action };
     const [flag, inline] = splitOption(arg);
     const value = inline ?? options[++i];
     if (flag === '--input' || flag === '-i') {
@@ -91,11 +103,11 @@ export function parseArgs(argv: string[]): Command {
       if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name))
         throw new UsageError(`--input name "${name}" is not an input name; expected kebab-case like expect-status`);
       inputs[name] = text;
-    } else if (flag === '--env-file') {
-      if (!value) throw new UsageError('--env-file needs a file name');
+    } else if (flag === '--dotenv' || flag === '--env-file') {
+      if (!value || value.startsWith('--')) throw new UsageError(`${flag} needs a file name`);
       envFiles.push(value);
     } else {
-      throw new UsageError(`run does not know "${arg}"; expected --input name=value or --env-file file`);
+      throw new UsageError(`run does not know "${arg}"; expected --input name=value, --dotenv file or --help`);
     }
   }
   return { kind: 'run', action, inputs, envFiles };
@@ -179,7 +191,7 @@ export function readEnvFiles(files: string[]): Record<string, string> {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read --env-file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw new UsageError(`cannot read --dotenv ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
     Object.assign(env, parseEnvFile(text, file));
   }

@@ -6,6 +6,8 @@ import { runSetup } from '../setup/cli.js';
 import { KitError } from '../lib/errors.js';
 import { RESTORE_HELP, parseRestoreArgs } from './restore-args.js';
 import { runRestore } from './restore.js';
+import { checkInputs, formatActionHelp, readActionInputs } from './action-inputs.js';
+import { kitVersion } from './version.js';
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -17,7 +19,18 @@ export async function main(argv: string[]): Promise<number> {
       case 'list':
         console.log(availableActions().join('\n'));
         return 0;
+      case 'version':
+        console.log(`deploy-kit ${kitVersion()} (node ${process.versions.node})`);
+        return 0;
+      case 'action-help': {
+        const inputs = readActionInputs(command.action);
+        if (!inputs) throw new UsageError(`there is no action "${command.action}"; deploy-kit list shows them`);
+        console.log(formatActionHelp(command.action, inputs));
+        return 0;
+      }
       case 'run': {
+        const inputs = readActionInputs(command.action);
+        if (inputs) checkInputs(command.action, Object.keys(command.inputs), inputs);
         const env = readEnvFiles(command.envFiles);
         const { exitCode } = await runLocally(command.action, {
           inputs: command.inputs,

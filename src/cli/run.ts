@@ -1,16 +1,13 @@
 /** `deploy-kit run <action>`: one action on this machine, shown as a terminal user wants it. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ROOT, actionEntry, runAction, type ActionRun } from './local-runner.js';
 import { createLogPrinter, renderSummary, renderTable } from './terminal.js';
 import { UsageError } from './args.js';
+import { actionYml } from './action-inputs.js';
 
-/** An action's metadata file (layout: DESIGN.md); bundles without one (cli, runner-cache) are not actions. */
-const actionYml = (name: string) =>
-  path.join(ROOT, name === 'deploy' ? 'action.yml' : path.join('actions', name, 'action.yml'));
-
-/** The actions this copy can run: every bundle under dist/ that has an action.yml. */
+/** The actions this copy can run (bundles without an action.yml, cli and runner-cache, are not actions): every bundle under dist/ that has an action.yml. */
 export function availableActions(): string[] {
   const dist = path.join(ROOT, 'dist');
   if (!existsSync(dist)) return [];
@@ -102,6 +99,9 @@ export async function runLocally(
     return { exitCode: cancelled ? 130 : failed ? (failed.exitCode ?? 1) : 0, runs };
   } finally {
     process.off('SIGINT', onSigint);
+    // The runner's files (outputs, state, summary, RUNNER_TEMP) were read into `runs`:
+    // a local run leaves no temp folder behind.
+    for (const run of runs) rmSync(run.workspace.dir, { recursive: true, force: true });
   }
 }
 
@@ -109,7 +109,12 @@ function report(main: ActionRun, runs: ActionRun[], out: (line: string) => void,
   const outputs = Object.assign({}, ...runs.map((run) => run.outputs)) as Record<string, string>;
   out('');
   out('Outputs');
-  const rows = Object.entries(outputs).map(([name, value]) => [name, redact(value).replace(/\n/g, '⏎ ')]);
+  // Paths into the runner's temp folder die with it (see runLocally's finally).
+  const shown = (value: string) =>
+    runs.some((run) => value.startsWith(run.workspace.dir))
+      ? "(a file in the run's temp folder, removed with it)"
+      : value;
+  const rows = Object.entries(outputs).map(([name, value]) => [name, redact(shown(value)).replace(/\n/g, '⏎ ')]);
   out(rows.length ? renderTable([['name', 'value'], ...rows]) : '(none)');
   const summary = runs
     .map((run) => renderSummary(run.summary))

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../harness/runner.js';
-import { UsageError, parseArgs, parseEnvFile, readEnvFiles } from '../../src/cli/args.js';
+import { UsageError, parseArgs, parseEnvFile } from '../../src/cli/args.js';
 import { createLogPrinter, renderSummary, renderTable } from '../../src/cli/terminal.js';
 import { postRuns } from '../../src/cli/run.js';
 
@@ -44,6 +44,8 @@ describe('arguments', () => {
     [['--help'], 'help'],
     [['setup', '--help'], 'help'],
     [['run', '-h'], 'help'],
+    [['run', 'smoke-test', '--input', 'url=x', '--help'], 'action-help'],
+    [['--version'], 'version'],
     [['list'], 'list'],
     [['setup', '--repo', 'a/b', '--check'], 'setup'],
   ])('%j is %s', (argv, kind) => expect(parseArgs(argv).kind).toBe(kind));
@@ -57,6 +59,7 @@ describe('arguments', () => {
     [['run', 'smoke-test', '--input', 'a b=c'], /is not an input name/],
     [['run', 'smoke-test', '--inptu', 'url=x'], /run does not know "--inptu"/],
     [['run', 'smoke-test', '--env-file'], /--env-file needs a file name/],
+    [['run', 'smoke-test', '--dotenv', '--input'], /--dotenv needs a file name/],
     [['setup', '--check'], /setup needs --repo owner\/name/],
     [['setup', '--repo', 'a/b', '--check', '--reviewer', 'x'], /--check only reads/],
     [['setup', '--repo', 'a/b', '--secret', 'prod:X', '--reviewer', 'x'], /is not environment:NAME/],
@@ -187,10 +190,10 @@ describe('deploy-kit run (compiled)', () => {
     expect(code).toBe(0);
   });
 
-  test('a failing check exits non-zero with the reason; inputs can come from --env-file', async () => {
+  test('a failing check exits non-zero with the reason; inputs can come from --dotenv', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dk-env-'));
     writeFileSync(path.join(dir, '.env'), `INPUT_URL=${base}\nINPUT_TIMEOUT=1s\nINPUT_INTERVAL=0.2s\n`);
-    const { code, out } = await cli(['run', 'smoke-test', '--env-file', path.join(dir, '.env')]);
+    const { code, out } = await cli(['run', 'smoke-test', '--dotenv', path.join(dir, '.env')]);
     expect(out).toMatch(/Error: .*Smoke test failed/);
     expect(out).toMatch(/^passed\s+false$/m);
     expect(out).toMatch(/✖ failed \(exit 1\)/);
@@ -201,9 +204,40 @@ describe('deploy-kit run (compiled)', () => {
     const unknown = await cli(['run', 'no-such-action']);
     expect(unknown.code).toBe(2);
     expect(unknown.out).toMatch(/there is no action "no-such-action"; this copy has: .*smoke-test/);
-    // (A missing --env-file is checked in-process below: Node 20 itself refuses a missing
-    // file named by --env-file anywhere on its command line, before deploy-kit runs.)
-    expect(() => readEnvFiles(['/nonexistent/.env'])).toThrow('cannot read --env-file /nonexistent/.env: ENOENT');
+    // --dotenv, not --env-file: Node 20 claims --env-file anywhere on its command line and
+    // stops with its own error for a missing file before deploy-kit runs.
+    const missing = await cli(['run', 'smoke-test', '--dotenv', '/nonexistent/.env']);
+    expect(missing.out).toContain('deploy-kit: cannot read --dotenv /nonexistent/.env: ENOENT');
+    expect(missing.code).toBe(2);
+  });
+
+  test('a misspelled input is refused, naming the real one, before the action runs', async () => {
+    const { code, out } = await cli(['run', 'smoke-test', '--input', `url=${base}`, '--input', 'expect_status=200']);
+    expect(out).toContain('smoke-test has no input "expect_status"; did you mean "expect-status"?');
+    expect(out).not.toContain('▶ smoke-test');
+    expect(code).toBe(2);
+  });
+
+  test('run <action> --help lists its inputs with defaults; --version prints the version', async () => {
+    const help = await cli(['run', 'smoke-test', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^ {2}url \(required\)$/m);
+    expect(help.out).toMatch(/^ {2}expect-status \(default: 200\)$/m);
+    expect(help.out).toMatch(/^ {6}Accepted status codes/m);
+    const version = await cli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.out).toMatch(/^deploy-kit \d+\.\d+\.\d+ \(node \d+/);
+  });
+
+  test('a run leaves no temp folder behind', async () => {
+    const temp = mkdtempSync(path.join(tmpdir(), 'dk-tmp-'));
+    const { code, out } = await cli(
+      ['run', 'smoke-test', '--input', `url=${base}`, '--input', `headers=Authorization: Bearer ${secret}`],
+      { TMPDIR: temp },
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/^report\s+\(a file in the run's temp folder, removed with it\)$/m);
+    expect(readdirSync(temp)).toEqual([]);
   });
 
   test('a missing required input is the action’s own ConfigurationError', async () => {
