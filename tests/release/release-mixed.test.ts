@@ -341,14 +341,34 @@ describe('release of Railway + Fly + Vercel services in one manifest', () => {
     expectTokensKept(run);
   });
 
+  test('Vercel fails to remap its aliases back: web named with what it serves, worker and api still go back', async () => {
+    const liveVercel = vercel.seedProduction();
+    broken.add('web');
+    vercel.scenario.aliasJob = 'failed';
+    const run = await release('v5b');
+    expect(run.outputs.status).toBe('failed');
+    expect(groups(run, 'roll back')).toEqual(['web', 'worker', 'api']);
+    expect(JSON.parse(run.outputs['rolled-back'] as string)).toEqual(['api', 'worker']);
+    const released = record(run).services.web?.['deployment-id'] as string;
+    expect(vercel.production()?.id).toBe(released);
+    const loud = run.annotations.find((a) => a.properties.title === 'Rollback not confirmed');
+    expect(loud?.message).toContain(`web (Vercel) could not be confirmed back on ${liveVercel.id}`);
+    expect(loud?.message).toContain(`It serves ${released}`);
+    expect(railwayLive()?.meta.reason).toBe('rollback');
+    expect(flyLive()?.ImageRef).toBe(flyImage('BBB'));
+    expectTokensKept(run);
+  });
+
   test('cancelled between services: the post step rolls back what the release changed', async () => {
     const liveVercel = vercel.seedProduction();
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
     let killed = false;
+    let seen = '';
     const run = await release('v6', {
       onSpawn: (c) => (child = c),
       onOutput: (chunk) => {
-        if (!killed && chunk.includes('::group::web: deploy')) {
+        seen += chunk; // a line may arrive in two chunks
+        if (!killed && seen.includes('::group::web: deploy')) {
           killed = true;
           child?.kill('SIGTERM');
         }
