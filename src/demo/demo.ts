@@ -1,11 +1,12 @@
 /**
  * `deploy-kit demo`: the kit's whole job on this machine, with nothing but Node.js and a
- * PostgreSQL server binary. In a temp workspace: the example app (examples/app), a
- * throwaway PostgreSQL, and the staging pipeline in the reusable workflow's order —
- * test-gate → backup-db → migrate → deploy-vm (host: local) → smoke-test — then a
- * second release that is broken on purpose: its smoke test fails, rollback-on-failure
- * restores the first, and a last smoke test proves it. Every step is the compiled action
- * run through the same runner contract as on GitHub (src/cli/local-runner.ts).
+ * PostgreSQL server binary. In a temp workspace: the example app (examples/app) released as
+ * two services, `api` and `web` (deploy-kit.yml, provider vm with host: local), a throwaway
+ * PostgreSQL holding some data, and the staging pipeline in the reusable workflow's order —
+ * test-gate → backup-db → migrate → release — then a second release that is broken on
+ * purpose: web's smoke test fails, and the release returns BOTH services to v1 and confirms
+ * it; a last smoke test proves it. Every step is the compiled action run through the same
+ * runner contract as on GitHub (src/cli/local-runner.ts).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../lib/net.js';
@@ -14,7 +15,17 @@ import path from 'node:path';
 import { type Postgres, anyServerMajor, startPostgres } from '../db/postgres.js';
 import { formatDuration } from '../lib/duration.js';
 import { ROOT, actionEntry, runAction, type ActionRun } from '../cli/local-runner.js';
-import { createLogPrinter, renderTable } from '../cli/terminal.js';
+import { createLogPrinter, renderSummary, renderTable } from '../cli/terminal.js';
+import { type DemoService, demoManifest } from './manifest.js';
+
+const SEED_ROWS = 3;
+const SEED = `CREATE TABLE signups (id serial PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO signups (email) VALUES ('ada@example.com'), ('grace@example.com'), ('linus@example.com');`;
+
+/** The release action's `release` output, as far as the demo reads it. */
+interface ReleaseRecord {
+  services?: Record<string, { 'deployment-id'?: string | null }>;
+}
 
 export interface DemoStep {
   title: string;
@@ -34,6 +45,8 @@ export interface DemoReport {
   totalMs: number;
   postgresStartMs: number;
   workspace: string;
+  /** Each release's summary table, as printed. */
+  releaseTables: string[];
 }
 
 export interface DemoOptions {
@@ -48,7 +61,15 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
   const started = Date.now();
   const workspace = mkdtempSync(path.join(tmpdir(), 'deploy-kit-demo-'));
   const app = path.join(workspace, 'app');
-  const appDir = path.join(workspace, 'srv/app');
+  const service = (name: DemoService['name']): DemoService => ({
+    name,
+    port: 0,
+    appDir: path.join(workspace, 'srv', name),
+  });
+  const api = service('api');
+  const web = service('web');
+  const services = [api, web];
+  const releaseTables: string[] = [];
   const steps: DemoStep[] = [];
   const problems: string[] = [];
   let postgres: Postgres | undefined;
@@ -96,6 +117,8 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     });
     printer.flush();
     child = undefined;
+    // The runner's files (outputs, state, summary) are read: nothing of this step stays in the temp folder.
+    if (!options.keep) rmSync(run.workspace.dir, { recursive: true, force: true });
     record.ms = run.durationMs;
     record.result = run.exitCode === 0 ? 'passed' : 'failed';
     const asExpected = (record.result === 'passed') === (expect === 'pass');
@@ -106,12 +129,23 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     );
     return run;
   };
+  /** The release's own summary table (service, provider, before, deployed, verdict, smoke, after). */
+  const printRelease = (run: ActionRun | undefined) => {
+    if (!run?.summary) return;
+    // The summary also holds each service's smoke-test section; the release's own comes last.
+    const text = renderSummary(run.summary);
+    const own = text.slice(Math.max(0, text.search(/^Release \S+ to /m)));
+    releaseTables.push(own);
+    out('');
+    for (const line of own.split('\n')) out(`  ${line}`);
+  };
 
   try {
     out(`deploy-kit demo — workspace ${workspace}`);
     cpSync(path.join(ROOT, 'examples/app'), app, { recursive: true });
     writeFileSync(path.join(app, 'VERSION'), 'v1');
-    const appPort = await freePort();
+    for (const service of services) service.port = await freePort();
+    demoManifest(workspace, services);
     const major = anyServerMajor();
     if (major === undefined)
       throw new Error(
@@ -122,76 +156,74 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     const databaseUrl = await postgres.createDatabase('demo_app');
     postgresStartMs = Date.now() - pgStarted;
     out(`PostgreSQL ${major} started on 127.0.0.1:${postgres.port} in ${formatDuration(postgresStartMs)}`);
+    // The data the app already holds: what the backup before the first migration must keep.
+    await postgres.query(SEED, undefined, 'demo_app');
+    out(`Seeded ${SEED_ROWS} rows into signups (the data already in service).`);
+    out(`Services (deploy-kit.yml): ${services.map((s) => `${s.name} on 127.0.0.1:${s.port}`).join(', ')}.`);
 
-    const deployInputs = {
-      host: 'local',
-      'app-dir': appDir,
-      source: 'app',
-      'start-command': `APP_PORT=${appPort} NODE='${process.execPath}' sh deploy/start.sh`,
-      'health-url': `http://127.0.0.1:${appPort}/health`,
-      'health-timeout': '30s',
-    };
-    const smokeInputs = (version: string, timeout = '15s') => ({
-      url: `http://127.0.0.1:${appPort}`,
-      checks: '- path: /health\n  expect-json: status = ok\n- path: /',
+    const smokeBoth = (version: string) => ({
+      url: `http://127.0.0.1:${api.port}`,
+      checks: [
+        `- name: api\n  url: http://127.0.0.1:${api.port}\n  path: /health\n  expect-json: status = ok`,
+        `- name: web\n  url: http://127.0.0.1:${web.port}\n  path: /`,
+      ].join('\n'),
       'expect-version': version,
-      timeout,
-      interval: '1s',
-      requests: '10',
+      timeout: '15s',
+      interval: '500ms',
+      requests: '5',
     });
+    const testGate = () =>
+      step('test-gate: the app’s tests', 'test-gate', 'pass', {
+        commands: 'npm test',
+        'working-directory': 'app',
+        cache: 'none',
+      });
+    const release = (title: string, version: string, expect: 'pass' | 'fail') =>
+      step(title, 'release', expect, { environment: 'demo', version, timeout: '5m' }, { GITHUB_SHA: version });
 
-    out('\n── Release v1: the staging pipeline');
-    await step('test-gate: the app’s tests', 'test-gate', 'pass', {
-      commands: 'npm test',
-      'working-directory': 'app',
-      cache: 'none',
-    });
-    await step('backup-db before migrating', 'backup-db', 'pass', {
+    out('\n── Release v1: the staging pipeline, two services');
+    await testGate();
+    const backup = await step('backup-db before migrating', 'backup-db', 'pass', {
       'database-url': databaseUrl,
       path: path.join(workspace, 'backups'),
       upload: 'none',
     });
+    const entries = Number(/Verified: (\d+) entries/.exec(backup?.log ?? '')?.[1] ?? 0);
+    if (backup && !entries) problems.push('backup-db listed no entries: the seeded data is not in the backup.');
+    else if (backup) (steps.at(-1) as DemoStep).note = `${entries} entries`;
     await step('migrate: apply app/migrations', 'migrate', 'pass', {
       'database-url': databaseUrl,
       tool: 'sql',
       'working-directory': 'app',
     });
-    const first = await step('deploy-vm v1 (host: local)', 'deploy-vm', 'pass', deployInputs, { GITHUB_SHA: 'v1' });
-    await step('smoke-test v1', 'smoke-test', 'pass', smokeInputs('v1'));
+    const first = await release('release v1: api → web', 'v1', 'pass');
+    printRelease(first);
 
-    out('\n── Release v2: broken on purpose (/ answers 500; /health still says ok)');
+    out('\n── Release v2: broken on purpose (web’s / answers 500; /health still says ok)');
     writeFileSync(path.join(app, 'VERSION'), 'v2');
     writeFileSync(path.join(app, 'BROKEN'), '');
-    await step('test-gate: the app’s tests', 'test-gate', 'pass', {
-      commands: 'npm test',
-      'working-directory': 'app',
-      cache: 'none',
-    });
-    const second = await step('deploy-vm v2 (host: local)', 'deploy-vm', 'pass', deployInputs, { GITHUB_SHA: 'v2' });
-    // A shorter deadline than the others: this one is meant to run out.
-    await step('smoke-test v2', 'smoke-test', 'fail', smokeInputs('v2', '5s'));
-    await step('rollback-on-failure → v1', 'rollback-on-failure', 'pass', {
-      provider: 'vm',
-      mode: 'now',
-      to: second?.outputs['previous-deployment-id'] ?? '',
-      'failed-deployment-id': second?.outputs['deployment-id'] ?? '',
-      reason: 'the smoke test of v2 failed',
-      ...deployInputs,
-    });
-    await step('smoke-test: v1 serves again', 'smoke-test', 'pass', smokeInputs('v1'));
+    await testGate();
+    const second = await release('release v2: web fails its smoke test → both back to v1', 'v2', 'fail');
+    printRelease(second);
+    if (second && second.outputs.status !== 'rolled-back')
+      problems.push(`release v2 ended ${second.outputs.status ?? 'without a status'}, expected rolled-back.`);
+    await step('smoke-test: v1 serves again (api and web)', 'smoke-test', 'pass', smokeBoth('v1'));
 
     if (!interrupted && !problems.length) {
-      // The platform's own word, not only the actions': current points at release v1.
-      const live = path.basename(readlinkSync(path.join(appDir, 'current')));
-      if (live !== first?.outputs['deployment-id'])
-        problems.push(`current points at ${live}, expected the first release ${first?.outputs['deployment-id']}.`);
-      else out(`\ncurrent → releases/${live} (release v1), as expected.`);
+      // The platform's own word, not only the actions': each current points at its v1 release.
+      const record = JSON.parse(first?.outputs.release ?? '{}') as ReleaseRecord;
+      for (const service of services) {
+        const live = path.basename(readlinkSync(path.join(service.appDir, 'current')));
+        const expected = record.services?.[service.name]?.['deployment-id'];
+        if (live !== expected) problems.push(`${service.name}: current points at ${live}, expected ${expected}.`);
+        else out(`${service.name}: current → releases/${live} (release v1), as expected.`);
+      }
     }
   } catch (error) {
     problems.push(`the demo itself failed: ${(error as Error).message}`);
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-    await cleanup(appDir, postgres, options.keep ? undefined : workspace);
+    await cleanup(services, postgres, options.keep ? undefined : workspace);
   }
   if (interrupted) problems.push(`interrupted (${interrupted}).`);
   return {
@@ -201,13 +233,15 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     totalMs: Date.now() - started,
     postgresStartMs,
     workspace,
+    releaseTables,
   };
 }
 
-/** Stops what the demo started (the app, PostgreSQL) and removes the workspace. */
-async function cleanup(appDir: string, postgres: Postgres | undefined, workspace: string | undefined) {
-  const pidfile = path.join(appDir, 'app.pid');
-  if (existsSync(pidfile)) {
+/** Stops what the demo started (both services, PostgreSQL) and removes the workspace. */
+async function cleanup(services: DemoService[], postgres: Postgres | undefined, workspace: string | undefined) {
+  for (const { appDir } of services) {
+    const pidfile = path.join(appDir, 'app.pid');
+    if (!existsSync(pidfile)) continue;
     try {
       process.kill(Number(readFileSync(pidfile, 'utf8').trim()), 'SIGTERM');
     } catch {
@@ -227,15 +261,18 @@ export function stepTable(report: DemoReport): string {
       s.expect === 'pass' ? 'pass' : 'fail',
       `${s.result ?? 'not run'} ${asExpected ? '✔' : '✖'}`,
       s.result === 'not run' ? '—' : formatDuration(s.ms),
+      s.note ?? '',
     ];
   });
-  return renderTable([['#', 'step', 'expected', 'result', 'time'], ...rows]);
+  return renderTable([['#', 'step', 'expected', 'result', 'time', 'note'], ...rows]);
 }
 
 /** The CLI's entry: runs the demo, prints the step table, returns the exit code. */
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const report = await demo({ ...options, out });
+  const last = report.releaseTables.at(-1);
+  if (last) out(`\n${last}`);
   out('');
   out(stepTable(report));
   out('');
@@ -244,7 +281,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       (options.keep ? ` Workspace kept: ${report.workspace}` : ' Everything the demo started is stopped and removed.'),
   );
   if (report.ok) {
-    out('✔ Every step did what it should: v1 deployed, v2 caught by the smoke test and rolled back.');
+    out(
+      '✔ Every step did what it should: v1 released, v2 caught by web’s smoke test and both services rolled back to v1.',
+    );
     return 0;
   }
   for (const problem of report.problems) out(`✖ ${problem}`);
