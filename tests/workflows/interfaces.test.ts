@@ -48,8 +48,9 @@ describe('starter workflows → the reusable workflows they call', () => {
     const typo = good.replace('railway-service:', 'railway-servce:');
     expect((await parserCallerFindings('typo.yml', typo)).join('\n')).toMatch(/railway-servce is not defined/);
     expect(callerFindings('typo.yml', typo).join('\n')).toMatch(/railway-servce is not an input/);
-    const missing = good.replace(/ {6}provider: railway\n/, '');
-    expect((await parserCallerFindings('missing.yml', missing)).join('\n')).toMatch(/Input provider is required/);
+    const missing = good.replace(/ {6}test-commands: \|\n( {8}.*\n)+/, '');
+    expect(missing).not.toBe(good);
+    expect((await parserCallerFindings('missing.yml', missing)).join('\n')).toMatch(/Input test-commands is required/);
     const badType = good.replace('require-staging: true', "require-staging: 'yes'");
     expect(callerFindings('type.yml', badType).join('\n')).toMatch(/require-staging must be true or false/);
     const noPermission = good.replace(/ {6}deployments: write.*\n/, '');

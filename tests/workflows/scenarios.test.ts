@@ -28,7 +28,7 @@ describe('job graph and if: conditions, evaluated with @actions/workflow-parser 
 });
 
 describe('production: one job, one approval', () => {
-  it('backup, migrate, deploy, smoke test and rollback are steps of the one job in environment production, backup first', async () => {
+  it('backup, migrate, release (or deploy, smoke test and rollback) are steps of the one job in environment production, backup first', async () => {
     const { template, yaml } = await loadTemplate('.github/workflows/deploy-production.yml');
     const withEnvironment = Object.entries(yaml.jobs).filter(([, job]) => job.environment);
     expect(
@@ -37,7 +37,7 @@ describe('production: one job, one approval', () => {
     const job = template.jobs.find((j) => j.id.value === 'production');
     const kit =
       job?.type === 'job' ? job.steps.filter((s) => 'uses' in s && s.uses.value.startsWith('$/')).map((s) => s.id) : [];
-    expect(kit).toEqual(['backup', 'migrate', 'deploy', 'smoke', 'rollback']);
+    expect(kit).toEqual(['backup', 'migrate', 'release', 'deploy', 'smoke', 'rollback']);
   });
 
   it('staging deploys in one job in environment staging', async () => {
@@ -56,7 +56,7 @@ describe('the simulator can fail', () => {
 
   it('a rollback guarded by failure() alone would roll back a deploy that deployed nothing', async () => {
     const naive = source.replace(
-      /if: \(failure\(\) \|\| cancelled\(\)\) && inputs.rollback && .*\n/,
+      /if: \(failure\(\) \|\| cancelled\(\)\) && inputs.manifest == '' && inputs.rollback && .*\n/,
       'if: failure()\n',
     );
     expect(naive).not.toBe(source);
