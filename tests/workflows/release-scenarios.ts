@@ -57,7 +57,8 @@ export interface ServiceEnd {
 }
 
 export interface ReleaseCase extends Case {
-  release: Omit<ReleaseScript, 'manifest'>;
+  /** The release's script; the manifest defaults to MANIFEST. */
+  release: Partial<ReleaseScript>;
   after: {
     services: Record<string, ServiceEnd>;
     /** Outputs of the environment job (what the workflow's outputs read). */

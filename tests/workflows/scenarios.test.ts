@@ -1,5 +1,7 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { readWorkflow } from './interfaces.js';
 import { cases, environmentJob, tableRow } from './scenarios.js';
 import { simulate, kitStepsRan, loadTemplate } from './simulate.js';
 import {
@@ -88,6 +90,22 @@ describe('several services (manifest:): the workflow around the release actionâ€
     const branch = await runReleaseCase(allGreen);
     expect(branch.calls[0]?.with.version).toBe('0123456789abcdef0123456789abcdef01234567');
   });
+
+  it.each(['vercel-railway', 'vercel-fly', 'compose-vm'])(
+    'workflows/%s: the starter manifest, with the secrets its production starter passes, releases every service',
+    async (stack) => {
+      const allGreen = byName('several services, all green: one approval, one backup, one migration');
+      const caller = readWorkflow(`workflows/${stack}/production.yml`).jobs.production!;
+      const secrets = Object.fromEntries(Object.keys(caller.secrets as object).map((name) => [name, `${name}-value`]));
+      const manifest = readFileSync(`workflows/${stack}/deploy-kit.yml`, 'utf8');
+      const run = await runReleaseCase({ ...allGreen, secrets, release: { manifest } });
+      expect(run.sim.jobs.production?.result).toBe('success');
+      const services = Object.keys((parseYaml(manifest) as { services: object }).services);
+      expect(Object.values(run.platforms).map((p) => [p.name, p.live])).toEqual(
+        services.map((name) => [name, `${name}-v2`]),
+      );
+    },
+  );
 
   it('a token the workflow does not pass is refused by the release before any service is deployed', async () => {
     const allGreen = byName('several services, all green: one approval, one backup, one migration');
