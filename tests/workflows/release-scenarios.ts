@@ -150,6 +150,13 @@ export const releaseCases: ReleaseCase[] = [
   ),
   releaseCase(
     production,
+    "a platform's secret empty → no backup, no migration, nothing released",
+    { steps: { 'release-secrets': { outcome: 'failure' } } },
+    { jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' }, steps: [] },
+    { services: {} },
+  ),
+  releaseCase(
+    production,
     'the second service fails its smoke test → both rolled back',
     { release: secondFailsSmoke },
     {
