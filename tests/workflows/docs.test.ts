@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { lintWorkflow } from '../../scripts/lint-workflows.js';
 import { table } from './scenarios.js';
+import { releaseTable } from './release-scenarios.js';
 
 describe('the docs say what the workflows do', () => {
-  it("the README's scenario table is the one the simulator prints", async () => {
-    expect(readFileSync('README.md', 'utf8')).toContain(await table());
+  it("the README's scenario tables are the ones the simulator prints", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(await table());
+    expect(readme).toContain(await releaseTable());
   });
 
   it('the documented fallback for GitHub Enterprise Server / old runners gives workflows with no $/ left and zero findings', async () => {

@@ -48,7 +48,7 @@ export function starterFiles(): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .flatMap((e) => readdirSync(path.join(dir, e.name)).map((f) => `workflows/${e.name}/${f}`))
-    .filter((f) => f.endsWith('.yml'))
+    .filter((f) => f.endsWith('.yml') && !f.endsWith('/deploy-kit.yml'))
     .sort();
 }
 

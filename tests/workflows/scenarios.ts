@@ -5,8 +5,8 @@
  */
 import { simulate, kitStepsRan, type Scenario, type Outcome, type Simulation } from './simulate.js';
 
-const STAGING = '.github/workflows/deploy-staging.yml';
-const PRODUCTION = '.github/workflows/deploy-production.yml';
+export const STAGING = '.github/workflows/deploy-staging.yml';
+export const PRODUCTION = '.github/workflows/deploy-production.yml';
 const base = { provider: 'railway', 'test-commands': 'npm test', 'migration-tool': 'sql' };
 const secrets = { DEPLOY_TOKEN: 'token', DATABASE_URL: 'postgres://app:pw@db/app' };
 /** What a deploy step writes when it deployed: DESIGN.md's outputs. */
@@ -28,7 +28,7 @@ export interface Case extends Scenario {
   };
 }
 
-const staging = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
+export const staging = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
   name,
   workflow: STAGING,
   inputs: { ...base, ...extra.inputs },
@@ -43,7 +43,7 @@ const commentJobs = {
   production: 'skipped',
   report: 'skipped',
 } as const;
-const production = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
+export const production = (name: string, extra: Partial<Scenario>, expect: Case['expect']): Case => ({
   ...staging(name, extra, { ...expect, jobs: { ...commentJobs, ...expect.jobs } }),
   github: extra.github,
   workflow: PRODUCTION,
@@ -51,16 +51,16 @@ const production = (name: string, extra: Partial<Scenario>, expect: Case['expect
 
 // approval: comment — the tag push opens the release issue; the /approve comment's run deploys.
 const tagPush = { event_name: 'push', ref: 'refs/tags/v1.2.0' };
-const approveComment = {
+export const approveComment = {
   event_name: 'issue_comment',
   ref: 'refs/heads/main',
   sha: 'feedfacefeedfacefeedfacefeedfacefeedface',
   event: { action: 'created', comment: { body: '/approve' }, issue: { number: 7 } },
 };
-const approvedCheck = {
+export const approvedCheck = {
   outputs: { approved: 'true', sha: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.2.0', 'issue-number': '7' },
 };
-const comment = { approval: 'comment', approvers: 'alice' };
+export const comment = { approval: 'comment', approvers: 'alice' };
 
 export const cases: Case[] = [
   staging(
@@ -317,7 +317,7 @@ export const cases: Case[] = [
 /** The job that runs in the environment: `deploy` in staging, `production` in production. */
 export const environmentJob = (c: Case) => (c.workflow === STAGING ? 'deploy' : 'production');
 
-const mark: Record<Outcome, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '–' };
+export const mark: Record<Outcome, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '–' };
 
 export function tableRow(c: Case, sim: Simulation): string {
   const jobs = sim.order.map((id) => `${id} ${mark[sim.jobs[id]?.result ?? 'skipped']}`).join(', ');

@@ -11,21 +11,35 @@
  * What each step does (succeed, fail, be cancelled, which outputs it writes) is the
  * scenario's input: the question answered is which steps and jobs then run, in what order.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { Lexer, Parser, Evaluator, data } from '@actions/expressions';
-import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { truthy } from '@actions/expressions/result';
 import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
 import type { WorkflowJob, Step } from '@actions/workflow-parser/model/workflow-template';
 import { ROOT } from '../../scripts/actions.js';
+import { DONE, type Status, evaluate, evaluateTemplate, templateExpression } from './expressions.js';
+
+export { evaluate };
 
 export type Outcome = 'success' | 'failure' | 'cancelled' | 'skipped';
 
-export interface StepBehaviour {
+export interface StepResult {
   outcome?: Exclude<Outcome, 'skipped'>;
   outputs?: Record<string, string>;
+}
+
+/** What the workflow hands a step: its `with:` and `env:`, every expression evaluated. */
+export interface StepCall {
+  with: Record<string, string>;
+  env: Record<string, string>;
+}
+
+export interface StepBehaviour extends StepResult {
+  /** The step's result computed from what the workflow passes it (instead of outcome/outputs). */
+  run?: (call: StepCall) => Promise<StepResult>;
+  /** A kit action's post phase (runs.post in its action.yml), when its post-if holds. Default: success. */
+  post?: (call: StepCall) => Promise<StepResult>;
 }
 
 export interface Scenario {
@@ -56,6 +70,8 @@ export interface JobRun {
   environmentUrl?: string;
   /** The job's `outputs:`, evaluated after its steps (what `needs.<id>.outputs` reads). */
   outputs?: Record<string, string>;
+  /** Post phases of the kit's actions that ran, in the order they ran (reverse of their steps). */
+  posts: StepRun[];
 }
 
 export interface Simulation {
@@ -66,65 +82,8 @@ export interface Simulation {
   ran: string[];
 }
 
-const CONTEXTS = [
-  'inputs',
-  'github',
-  'steps',
-  'needs',
-  'secrets',
-  'env',
-  'job',
-  'runner',
-  'vars',
-  'matrix',
-  'strategy',
-];
-
-function toData(value: unknown): data.ExpressionData {
-  if (value === null || value === undefined) return new data.Null();
-  if (typeof value === 'string') return new data.StringData(value);
-  if (typeof value === 'boolean') return new data.BooleanData(value);
-  if (typeof value === 'number') return new data.NumberData(value);
-  if (Array.isArray(value)) return new data.Array(...value.map(toData));
-  return new data.Dictionary(
-    ...Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: toData(v) })),
-  );
-}
-
-interface Status {
-  success: boolean;
-  failure: boolean;
-  cancelled: boolean;
-}
-
-export function evaluate(expression: string, context: Record<string, unknown>, status: Status): data.ExpressionData {
-  const fn = (name: string, result: () => boolean): FunctionDefinition => ({
-    name,
-    minArgs: 0,
-    maxArgs: 0,
-    call: () => new data.BooleanData(result()),
-  });
-  const functions = [
-    fn('success', () => status.success),
-    fn('failure', () => status.failure),
-    fn('cancelled', () => status.cancelled),
-    fn('always', () => true),
-  ];
-  const lexed = new Lexer(expression).lex();
-  const parsed = new Parser(lexed.tokens, CONTEXTS, functions).parse();
-  const map = new Map(functions.map((f) => [f.name.toLowerCase(), f]));
-  return new Evaluator(parsed, toData(context) as data.Dictionary, map).evaluate();
-}
-
 const expressionOf = (token: unknown): string =>
   (token as { expression?: string } | undefined)?.expression ?? 'success()';
-
-/** `${{ a }}` → `a`; a plain string → a string literal. */
-function templateExpression(value: unknown): string {
-  const text = String(value ?? '');
-  const match = /^\$\{\{\s*([\s\S]*?)\s*\}\}$/.exec(text);
-  return match?.[1] ?? `'${text.replace(/'/g, "''")}'`;
-}
 
 export async function loadTemplate(file: string, content = readFileSync(path.join(ROOT, file), 'utf8')) {
   const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
@@ -141,7 +100,7 @@ export interface WorkflowYaml {
     string,
     {
       environment?: { name?: string; url?: string } | string;
-      steps?: { id?: string }[];
+      steps?: { id?: string; with?: Record<string, unknown>; env?: Record<string, unknown> }[];
       outputs?: Record<string, string>;
     }
   >;
@@ -215,13 +174,14 @@ export async function simulate(scenario: Scenario): Promise<Simulation> {
     };
     const runs = truthy(evaluate(expressionOf(job.if), context, jobStatus));
     if (!runs || job.type !== 'job') {
-      jobs[id] = { id, result: 'skipped', steps: [] };
+      jobs[id] = { id, result: 'skipped', steps: [], posts: [] };
       continue;
     }
 
     const steps: Record<string, { outputs: Record<string, string>; outcome: Outcome; conclusion: Outcome }> = {};
     const stepRuns: StepRun[] = [];
     let failed = false;
+    const postSteps: { id: string; uses: string; behaviour: StepBehaviour; call: () => StepCall }[] = [];
     for (const step of job.steps as Step[]) {
       const stepId = step.id;
       const status: Status = { success: !failed && !runCancelled, failure: failed, cancelled: runCancelled };
@@ -232,38 +192,64 @@ export async function simulate(scenario: Scenario): Promise<Simulation> {
       };
       const shouldRun = truthy(evaluate(expressionOf(step.if), stepContext, status));
       const behaviour = scenario.steps?.[`${id}.${stepId}`] ?? scenario.steps?.[stepId] ?? {};
-      const outcome: Outcome = shouldRun ? (behaviour.outcome ?? 'success') : 'skipped';
+      const call = () => stepCall(yaml, id, stepId, stepContext);
+      const done: StepResult = shouldRun ? (behaviour.run ? await behaviour.run(call()) : behaviour) : {};
+      const outcome: Outcome = shouldRun ? (done.outcome ?? 'success') : 'skipped';
       const uses = 'uses' in step ? step.uses.value : undefined;
       stepRuns.push({ id: stepId, uses, outcome });
-      steps[stepId] = { outputs: shouldRun ? (behaviour.outputs ?? {}) : {}, outcome, conclusion: outcome };
+      steps[stepId] = { outputs: done.outputs ?? {}, outcome, conclusion: outcome };
+      if (shouldRun && uses) postSteps.unshift({ id: stepId, uses, behaviour, call });
       if (shouldRun) ran.push(`${id}.${stepId}`);
       if (outcome === 'failure') failed = true;
       if (outcome === 'cancelled') runCancelled = true;
+    }
+    // The runner's post phase: each action that ran, last first, when its post-if holds
+    // against the job's status at that point.
+    const posts: StepRun[] = [];
+    for (const post of postSteps) {
+      const runs = postOf(post.uses);
+      if (!runs) continue;
+      const status: Status = { success: !failed && !runCancelled, failure: failed, cancelled: runCancelled };
+      if (!truthy(evaluate(runs.if, { ...context, steps }, status))) continue;
+      const done = post.behaviour.post ? await post.behaviour.post(post.call()) : {};
+      const outcome = done.outcome ?? 'success';
+      posts.push({ id: post.id, uses: post.uses, outcome });
+      ran.push(`${id}.post:${post.id}`);
+      if (outcome === 'failure' && !runCancelled) failed = true; // a cancelled job stays cancelled
     }
     const result: Outcome = failed ? 'failure' : runCancelled ? 'cancelled' : 'success';
     const envYaml = yaml.jobs[id]?.environment;
     const environment = typeof envYaml === 'string' ? envYaml : envYaml?.name;
     const environmentUrl =
       typeof envYaml === 'object' && envYaml.url
-        ? evaluate(
-            templateExpression(envYaml.url),
-            { ...context, steps },
-            { success: true, failure: false, cancelled: false },
-          ).coerceString()
+        ? evaluate(templateExpression(envYaml.url), { ...context, steps }, DONE).coerceString()
         : undefined;
     const outputs = Object.fromEntries(
       Object.entries(yaml.jobs[id]?.outputs ?? {}).map(([name, value]) => [
         name,
-        evaluate(
-          templateExpression(value),
-          { ...context, steps },
-          { success: true, failure: false, cancelled: false },
-        ).coerceString(),
+        evaluate(templateExpression(value), { ...context, steps }, DONE).coerceString(),
       ]),
     );
-    jobs[id] = { id, result, steps: stepRuns, environment, environmentUrl, outputs };
+    jobs[id] = { id, result, steps: stepRuns, environment, environmentUrl, outputs, posts };
   }
   return { jobs, order, ran };
+}
+
+/** A kit action's post phase and its post-if (default always()), from its action.yml; undefined when it has none. */
+function postOf(uses: string): { if: string } | undefined {
+  if (!uses.startsWith('$/')) return undefined;
+  const file = path.join(ROOT, uses.slice(2), 'action.yml');
+  if (!existsSync(file)) return undefined;
+  const runs = (parseYaml(readFileSync(file, 'utf8')) as { runs?: { post?: string; 'post-if'?: string } }).runs;
+  return runs?.post ? { if: runs['post-if'] ?? 'always()' } : undefined;
+}
+
+/** The step's `with:` and `env:` from the file, evaluated in the step's context. */
+function stepCall(yaml: WorkflowYaml, job: string, id: string, context: Record<string, unknown>): StepCall {
+  const step = yaml.jobs[job]?.steps?.find((s) => s.id === id);
+  const evaluated = (values: Record<string, unknown> = {}) =>
+    Object.fromEntries(Object.entries(values).map(([name, value]) => [name, evaluateTemplate(value, context)]));
+  return { with: evaluated(step?.with), env: evaluated(step?.env) };
 }
 
 /** The kit's steps that ran in a job, in order: `backup → migrate → deploy → smoke`. */

@@ -4,7 +4,9 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { workflowFiles } from '../../scripts/lint-workflows.js';
 import { readWorkflow } from './interfaces.js';
 
@@ -47,7 +49,7 @@ describe('the reusable workflows', () => {
     const job = jobs[0]!;
     const env = job.environment as { name: string; url: string };
     expect(job.concurrency).toEqual({ group: `deploy-kit-${env.name}`, 'cancel-in-progress': false });
-    expect(env.url).toBe('${{ inputs.environment-url || steps.deploy.outputs.url }}');
+    expect(env.url).toBe('${{ inputs.environment-url || steps.deploy.outputs.url || steps.release.outputs.url }}');
   });
 
   it('staging and production declare the inputs they share identically', () => {
@@ -86,22 +88,30 @@ function stepScript(file: string, job: string, id: string) {
 describe('the check steps (bash, as on the runner)', () => {
   const production = reusable[1]!;
 
-  it('settings: a known provider, migration tool and approval pass; anything else fails naming the input', () => {
+  it('settings: a known provider (or a manifest), migration tool and approval pass; anything else fails naming the input', () => {
     const settings = stepScript(production, 'gate', 'settings');
-    expect(settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' }).code).toBe(0);
-    const bad = settings({ PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack', APPROVERS: '' });
+    const ok = { PROVIDER: 'fly', MANIFEST: '', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' };
+    expect(settings(ok).code).toBe(0);
+    const bad = settings({ ...ok, PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack' });
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly or vm');
     expect(bad.out).toContain('Input migration-tool must be');
     expect(bad.out).toContain('Input approval must be environment');
     // approval: comment needs approvers.
-    const comment = settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'comment', APPROVERS: '' });
+    const comment = settings({ ...ok, APPROVAL: 'comment' });
     expect([comment.code, comment.out]).toEqual([1, expect.stringContaining('Input approvers is required')]);
-    expect(settings({ PROVIDER: 'fly', MIGRATION_TOOL: 'none', APPROVAL: 'comment', APPROVERS: 'alice' }).code).toBe(0);
+    expect(settings({ ...ok, APPROVAL: 'comment', APPROVERS: 'alice' }).code).toBe(0);
+    // Several services: a manifest instead of a provider, never both, and one of them.
+    expect(settings({ ...ok, PROVIDER: '', MANIFEST: 'deploy-kit.yml' }).code).toBe(0);
+    const both = settings({ ...ok, MANIFEST: 'deploy-kit.yml' });
+    expect([both.code, both.out]).toEqual([
+      1,
+      expect.stringContaining('Inputs provider and manifest exclude each other'),
+    ]);
+    const neither = settings({ ...ok, PROVIDER: '' });
+    expect([neither.code, neither.out]).toEqual([1, expect.stringContaining('or give manifest: deploy-kit.yml')]);
     // A hostile value is data, never code.
-    expect(
-      settings({ PROVIDER: '$(touch /tmp/pwned)', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' }).out,
-    ).not.toContain('pwned)');
+    expect(settings({ ...ok, PROVIDER: '$(touch /tmp/pwned)' }).out).not.toContain('pwned)');
   });
 
   it('secrets: says which environment secret is empty, before anything is touched', () => {
@@ -109,6 +119,7 @@ describe('the check steps (bash, as on the runner)', () => {
     const env = {
       ENVIRONMENT: 'production',
       PROVIDER: 'railway',
+      MANIFEST: '',
       HAS_DEPLOY_TOKEN: 'true',
       HAS_SSH_KEY: 'false',
       HAS_DATABASE_URL: 'true',
@@ -123,6 +134,76 @@ describe('the check steps (bash, as on the runner)', () => {
     const vm = secrets({ ...env, PROVIDER: 'vm', HAS_DEPLOY_TOKEN: 'false' });
     expect(vm.out).toContain('Secret SSH_KEY is empty');
     expect(secrets({ ...env, PROVIDER: 'vm', HAS_DEPLOY_TOKEN: 'false', HAS_SSH_KEY: 'true' }).code).toBe(0);
+    // A manifest: DEPLOY_TOKEN is not used (the release's own check follows); the database still is.
+    const manifest = { ...env, PROVIDER: '', MANIFEST: 'deploy-kit.yml', HAS_DEPLOY_TOKEN: 'false' };
+    expect(secrets(manifest).code).toBe(0);
+    expect(secrets({ ...manifest, HAS_DATABASE_URL: 'false' }).out).toContain('Secret DATABASE_URL is empty');
+  });
+
+  it('release-secrets: each platform the manifest deploys to has its token, in both workflows', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'manifest-'));
+    const manifest = (text: string) => {
+      const file = path.join(dir, `deploy-kit-${Math.random().toString(36).slice(2)}.yml`);
+      writeFileSync(file, text);
+      return file;
+    };
+    const railwayAndVercel = manifest(
+      [
+        'services:',
+        '  api: { provider: railway, service: api }',
+        '  worker:',
+        '    provider: "railway"',
+        '  web:',
+        '    provider: vercel # the frontend; not provider: fly',
+        '    needs: [api]',
+        '    token-env: VERCEL_TOKEN',
+        '',
+      ].join('\n'),
+    );
+    try {
+      for (const [file, job, environment] of [
+        [production, 'production', 'production'],
+        [reusable[0]!, 'deploy', 'staging'],
+      ] as const) {
+        const check = stepScript(file, job, 'release-secrets');
+        const env = {
+          ENVIRONMENT: environment,
+          MANIFEST: railwayAndVercel,
+          HAS_RAILWAY_TOKEN: 'true',
+          HAS_VERCEL_TOKEN: 'true',
+          HAS_FLY_API_TOKEN: 'false',
+          HAS_RENDER_API_KEY: 'false',
+        };
+        expect(check(env)).toEqual({ code: 0, out: expect.not.stringContaining('::error') });
+        const noVercel = check({ ...env, HAS_VERCEL_TOKEN: 'false' });
+        expect(noVercel.code).toBe(1);
+        expect(noVercel.out).toContain(
+          `Secret VERCEL_TOKEN is empty, and ${railwayAndVercel} has a vercel service. Add it to the ${environment} environment`,
+        );
+        expect(noVercel.out).not.toContain('RAILWAY_TOKEN');
+        expect(check({ ...env, HAS_RAILWAY_TOKEN: 'false' }).out).toContain('Secret RAILWAY_TOKEN is empty');
+        const custom = manifest('services:\n  api:\n    provider: fly\n    token-env: "FLY_API_TOKEN_API"\n');
+        const unknown = check({ ...env, MANIFEST: custom, HAS_FLY_API_TOKEN: 'true' });
+        expect([unknown.code, unknown.out]).toEqual([
+          1,
+          expect.stringContaining('names token-env: FLY_API_TOKEN_API, but this workflow passes only RAILWAY_TOKEN'),
+        ]);
+        const missing = check({ ...env, MANIFEST: path.join(dir, 'nope.yml') });
+        expect([missing.code, missing.out]).toEqual([1, expect.stringContaining('is not a file of the repository')]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('manifest: the gate checks the file is in the repository, before any approval', () => {
+    const check = stepScript(production, 'gate', 'manifest');
+    expect(check({ MANIFEST: 'package.json' }).code).toBe(0);
+    const missing = check({ MANIFEST: 'deploy-kit.yml' });
+    expect([missing.code, missing.out]).toEqual([
+      1,
+      expect.stringContaining('Input manifest: deploy-kit.yml is not a file of the repository'),
+    ]);
   });
 });
 
