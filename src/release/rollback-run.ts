@@ -115,9 +115,11 @@ export async function returnToRelease(
       entry.live = entry.before;
       const names = blocked.map((s) => s.name).join(', ');
       progress.problems.push(
-        `${entry.name} was NOT returned to release ${record.version}: ${names}, which needs it, could not be returned, so ${entry.name} stays on ${entry.before?.text ?? 'what it serves'} to keep them matched.`,
+        `${entry.name} was NOT returned to release ${record.version}: ${names}, which ${blocked.length > 1 ? 'need' : 'needs'} it, could not be returned, so ${entry.name} stays on ${entry.before?.text ?? 'what it serves'} to keep them matched.`,
       );
-      deps.log(`${entry.name}: left as it is, because ${names} (which needs it) is not back on ${record.version}.`);
+      deps.log(
+        `${entry.name}: left as it is, because ${names} (needing it) ${blocked.length > 1 ? 'are' : 'is'} not back on ${record.version}.`,
+      );
     } else {
       await returnOne(target, entry, progress, deps, Math.max(1000, deadline - now()));
     }

@@ -106,6 +106,17 @@ describe('rollback-to a named release of two vm services (host: local)', () => {
     expect([live('api'), live('web')]).toEqual([ids.v2?.api, ids.v2?.web]);
   });
 
+  test('without github-token, or with a version that disagrees: refused before anything is read or changed', async () => {
+    const before = github.requests.length;
+    const noToken = await rollback('v1', { 'github-token': '' });
+    expect(noToken.exitCode).toBe(1);
+    expect(noToken.annotations[0]?.message).toMatch(/^Input "github-token" is required with rollback-to/);
+    const disagree = await rollback('v1', { version: 'v2' });
+    expect(disagree.annotations[0]?.message).toMatch(/^Inputs "version" \(v2\) and "rollback-to" \(v1\) disagree/);
+    expect(github.requests.length).toBe(before);
+    expect(await serves('api')).toBe('v2');
+  });
+
   test('a service of the release that the manifest no longer has fails before anything changes', async () => {
     manifest('v2', ['web']);
     const run = await rollback('v1');
