@@ -30,6 +30,8 @@ export interface ReleaseRecord {
   environment: string;
   /** The release's own status: only `success` went live. */
   status: string;
+  /** Set on the record of a rollback: the release it returned to. */
+  rollbackTo?: string;
   services: Record<string, RecordedService>;
 }
 
@@ -48,7 +50,7 @@ export function asReleaseRecord(deployment: Listed): ReleaseRecord | undefined {
     }
   }
   if (!payload || typeof payload !== 'object') return undefined;
-  const { version, status, services } = payload as Record<string, unknown>;
+  const { version, status, services, rollback } = payload as Record<string, unknown>;
   if (!text(version) || !services || typeof services !== 'object' || Array.isArray(services)) return undefined;
   const recorded: Record<string, RecordedService> = {};
   for (const [name, raw] of Object.entries(services as Record<string, unknown>)) {
@@ -63,12 +65,14 @@ export function asReleaseRecord(deployment: Listed): ReleaseRecord | undefined {
     version: version as string,
     environment: deployment.environment,
     status: String(status ?? ''),
+    rollbackTo: rollback && typeof rollback === 'object' ? text((rollback as Record<string, unknown>).to) : undefined,
     services: recorded,
   };
 }
 
 /**
- * The newest record of release `version` in the environment that went live. None, or only
+ * The newest record of release `version` in the environment that went live (the release's
+ * own, else a rollback's that returned to it). None, or only
  * ones that failed, is a ConfigurationError naming the version and what is recorded instead.
  */
 export async function findRelease(
@@ -85,7 +89,8 @@ export async function findRelease(
     .map(asReleaseRecord)
     .filter((r): r is ReleaseRecord => !!r);
   const named = records.filter((r) => r.version === query.version);
-  const live = named.find((r) => r.status === 'success');
+  // The release itself before a rollback to it: a rollback may have covered only some services.
+  const live = named.find((r) => r.status === 'success' && !r.rollbackTo) ?? named.find((r) => r.status === 'success');
   if (live) return live;
   const where = `in environment ${query.environment} of ${query.repository}`;
   if (named.length)

@@ -31,6 +31,11 @@ describe('release records in the GitHub Deployments of an environment', () => {
     github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1-old' }));
     github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1' }));
     github.addDeployment(sha, 'production', 'inactive', payload('v2', 'rolled-back'));
+    // A later rollback of one service to v1: the release's own record still counts first.
+    github.addDeployment(sha, 'production', 'success', {
+      ...payload('v1', 'success', { web: 'web-v1' }),
+      rollback: { to: 'v1', 'release-deployment': 1 },
+    });
     github.addDeployment(sha, 'production', 'success', {}); // a plain environment job
     github.addDeployment(sha, 'staging', 'success', payload('v3', 'success'));
     await github.start();
@@ -40,9 +45,10 @@ describe('release records in the GitHub Deployments of an environment', () => {
   const find = (version: string) =>
     findRelease(client, { repository: 'acme/shop', environment: 'production', version });
 
-  test('the newest record of the version that went live', async () => {
+  test('the newest record of the version that went live, the release’s own before a rollback’s', async () => {
     const record = await find('v1');
     expect(record.services.api).toEqual({ provider: 'vm', deploymentId: 'api-v1', url: undefined });
+    expect(record.rollbackTo).toBeUndefined();
   });
   test('a version that never went live: nothing to return to, naming the record and what did go live', async () => {
     await expect(find('v2')).rejects.toThrow(

@@ -8,7 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/lib/net.js';
@@ -186,5 +195,42 @@ describe('rollback-to a named release of two vm services (host: local)', () => {
     expect(await serves('api')).toBe('v3');
     expect(github.deployments[0]?.statuses.map((s) => s.state)).toEqual(['failure', 'in_progress']);
     expect(run.summary).toContain('NOT returned ❌');
+  });
+
+  test('cancelled half-way: the post step says which services are back; running it again finishes it', async () => {
+    rmSync(path.join(appDir('web'), 'releases', ids.v1?.web as string, 'UNHEALTHY'));
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+    let killed = false;
+    const run = await runAction('release', {
+      cwd: workspace,
+      inputs: { environment: 'production', 'github-token': TOKEN, 'rollback-to': 'v2' },
+      env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: github.url, SSH_KEY },
+      onSpawn: (c) => (child = c),
+      onOutput: (chunk) => {
+        if (!killed && chunk.includes('::group::api: return')) {
+          killed = true;
+          child?.kill('SIGTERM');
+        }
+      },
+    });
+    expect(run.signal).toBe('SIGTERM');
+    const post = await runAction('release', {
+      cwd: workspace,
+      inputs: { environment: 'production', 'github-token': TOKEN, 'rollback-to': 'v2' },
+      env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: github.url, SSH_KEY },
+      postOf: run,
+    });
+    expect(post.exitCode).toBe(0);
+    expect(post.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining('Back on it: web; not yet: api. Run the rollback again to finish it.'),
+      }),
+    );
+    expect(JSON.stringify(run.state)).not.toContain(TOKEN);
+    const again = await rollback('v2');
+    expect(again.exitCode).toBe(0);
+    expect(again.summary).toContain('was already live ✅');
+    expect([await serves('web'), await serves('api')]).toEqual(['v2', 'v2']);
   });
 });
