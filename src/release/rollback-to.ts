@@ -4,7 +4,7 @@
  * the release JSON (version, status, and per service its provider and deployment-id). This
  * file finds that record and checks it against today's manifest — all before anything is
  * changed; ./rollback-run.ts returns the services.
- *   GET /repos/{owner}/{repo}/deployments?environment=   (newest first)
+ *   GET /repos/{owner}/{repo}/deployments?environment=&task=deploy:release   (newest first)
  * (docs.github.com/en/rest/deployments/deployments#list-deployments)
  */
 import { ConfigurationError, KitError, errorMessage } from '../lib/errors.js';
@@ -12,6 +12,7 @@ import type { DeploymentRecord } from '../github/deployments.js';
 import type { GitHubClient } from '../github/rest.js';
 import type { Deployment, Provider } from '../providers/provider.js';
 import type { PlannedService, ReleasePlan } from './plan.js';
+import { RELEASE_TASK } from './record.js';
 
 export interface RecordedService {
   provider: string;
@@ -79,7 +80,9 @@ export async function findRelease(
   client: GitHubClient,
   query: { repository: string; environment: string; version: string; maxDeployments?: number },
 ): Promise<ReleaseRecord> {
-  const params = new URLSearchParams({ environment: query.environment, per_page: '100' });
+  // Only the release records (every job with `environment:` also makes a plain `deploy` one);
+  // each is still checked to hold a release JSON.
+  const params = new URLSearchParams({ environment: query.environment, task: RELEASE_TASK, per_page: '100' });
   const listed = await client.paginate<Listed>(
     `/repos/${query.repository}/deployments?${params}`,
     query.maxDeployments ?? 300,

@@ -56,6 +56,10 @@ describe('release records in the GitHub Deployments of an environment', () => {
     );
     await expect(find('v2')).rejects.toThrow('Releases that went live, newest first: v1.');
   });
+  test('asks GitHub for the environment’s release records only', () => {
+    const listed = github.requests.find((r) => r.method === 'GET' && r.path.endsWith('/deployments'));
+    expect(listed?.query).toMatchObject({ environment: 'production', task: 'deploy:release' });
+  });
   test('another environment’s release is not this one’s', async () => {
     await expect(find('v3')).rejects.toThrow('no release v3 is recorded in environment production of acme/shop');
   });
