@@ -36,6 +36,10 @@ export const USAGE = `Usage:
   deploy-kit restore --from <file | s3://bucket/key> [--identity key.txt] [--clean]
       Restore a backup-db backup (decrypted as it streams) into the database whose URL is
       in DATABASE_URL, with the target server's own pg_restore. deploy-kit restore --help
+  deploy-kit rollback --to <version> [--environment production] [--manifest deploy-kit.yml]
+      Roll an environment back to an earlier release, as the rollback.yml workflow does:
+      every service returned, confirmed, smoke-tested, recorded. Reads GITHUB_TOKEN and
+      GITHUB_REPOSITORY from the environment. deploy-kit rollback --help
   deploy-kit list
       The actions this copy of deploy-kit can run.
   deploy-kit --version
@@ -86,7 +90,8 @@ export function parseArgs(argv: string[]): Command {
     return { kind: 'demo', keep: rest.includes('--keep') };
   }
   if (verb === 'setup') return parseSetup(rest);
-  if (verb !== 'run') throw new UsageError(`unknown command "${verb}"; expected run, demo, setup, restore or list`);
+  if (verb !== 'run')
+    throw new UsageError(`unknown command "${verb}"; expected run, demo, setup, restore, rollback or list`);
 
   const [action, ...options] = rest;
   if (!action || action.startsWith('-'))

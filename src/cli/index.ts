@@ -8,10 +8,16 @@ import { RESTORE_HELP, parseRestoreArgs } from './restore-args.js';
 import { runRestore } from './restore.js';
 import { checkInputs, formatActionHelp, readActionInputs } from './action-inputs.js';
 import { kitVersion } from './version.js';
+import { ROLLBACK_HELP, parseRollbackArgs } from './rollback-args.js';
+import { runRollback } from './rollback.js';
+
+/** Commands with their own options and --help. */
+const OWN_PARSER = { restore: parseRestoreArgs, rollback: parseRollbackArgs } as const;
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const command = argv[0] === 'restore' ? parseRestoreArgs(argv.slice(1)) : parseArgs(argv);
+    const own = OWN_PARSER[argv[0] as keyof typeof OWN_PARSER];
+    const command = own ? own(argv.slice(1)) : parseArgs(argv);
     switch (command.kind) {
       case 'help':
         console.log(USAGE);
@@ -48,10 +54,15 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'restore':
         return await runRestore(command);
+      case 'rollback-help':
+        console.log(ROLLBACK_HELP);
+        return 0;
+      case 'rollback':
+        return await runRollback(command);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const help = argv[0] === 'restore' ? 'Run deploy-kit restore --help for the options.' : USAGE;
+      const help = argv[0] && argv[0] in OWN_PARSER ? `Run deploy-kit ${argv[0]} --help for the options.` : USAGE;
       console.error(`deploy-kit: ${error.message}\n\n${help}`);
       return 2;
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
 import { sleep } from '../../lib/retry.js';
-import { githubClient } from '../../github/rest.js';
+import { REPOSITORY, githubClient } from '../../github/rest.js';
 import { providerFromInputs } from '../../providers/deploy-action.js';
 import type { Provider, ProviderInputs } from '../../providers/provider.js';
 import { runSmokeStep } from '../../providers/smoke-step.js';
@@ -18,10 +18,15 @@ import {
   runRelease,
 } from '../../release/release.js';
 import { writeReleaseSummary } from '../../release/summary.js';
+import { checkTargets, findRelease, rollbackTargets } from '../../release/rollback-to.js';
+import { type RollbackProgress, returnToRelease } from '../../release/rollback-run.js';
+import { recordRollback, rollbackJson } from '../../release/rollback-record.js';
+import { writeRollbackSummary } from '../../release/rollback-summary.js';
 import { spec } from './spec.js';
 
 const PROGRESS = 'release-progress';
 const DONE = 'release-done';
+const ROLLBACK = 'rollback-progress';
 
 type Inputs = ReturnType<typeof readInputs<typeof spec>>;
 
@@ -71,6 +76,7 @@ function versionOf(inputs: Inputs): string {
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
+  if (inputs.rollbackTo) return rollBackTo(inputs, inputs.rollbackTo);
   const version = versionOf(inputs);
   const { plan, deps } = await prepare(inputs);
   core.info(`Releasing ${version} to ${plan.environment}: ${plan.services.map((s) => s.name).join(' → ')}.`);
@@ -90,6 +96,8 @@ export async function run(): Promise<void> {
 /** The post step: only a release the main step did not finish (cancelled) has anything left to do. */
 export async function post(): Promise<void> {
   if (core.getState(DONE) === 'true') return;
+  const rollback = core.getState(ROLLBACK);
+  if (rollback) return warnInterrupted(JSON.parse(rollback) as RollbackProgress);
   const saved = core.getState(PROGRESS);
   if (!saved) return;
   const progress = JSON.parse(saved) as ReleaseProgress;
@@ -124,21 +132,9 @@ async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgre
   if (inputs.githubToken) {
     const repository = process.env.GITHUB_REPOSITORY ?? '';
     const sha = process.env.GITHUB_SHA ?? '';
-    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const client = githubClient({
-      token: inputs.githubToken,
-      apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-      log: core.info,
-    });
     const id = await recordRelease(
-      client,
-      {
-        repository,
-        sha,
-        logUrl: process.env.GITHUB_RUN_ID
-          ? `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}`
-          : undefined,
-      },
+      client(inputs.githubToken),
+      { repository, sha, logUrl: runUrl(repository) },
       progress,
       url,
       (message) => core.warning(message),
@@ -162,5 +158,83 @@ async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgre
       : progress.status === 'rolled-back'
         ? `Release ${progress.version} failed (${progress.failure}); ${rolled.length ? `${rolled.join(', ')} rolled back and confirmed live on their previous deployments` : 'nothing it changed needed rolling back'}.`
         : `Release ${progress.version} failed (${progress.failure}); rollback-on-failure is false, so every service was left as it is.`,
+  );
+}
+
+const client = (token: string) =>
+  githubClient({ token, apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com', log: core.info });
+
+function runUrl(repository: string): string | undefined {
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return process.env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
+}
+
+/** `rollback-to`: the environment back on an earlier release, every check made before anything changes. */
+async function rollBackTo(inputs: Inputs, to: string): Promise<void> {
+  if (inputs.version && inputs.version !== to)
+    throw new ConfigurationError(
+      `Inputs "version" (${inputs.version}) and "rollback-to" (${to}) disagree: a rollback returns to the release it names; leave version empty.`,
+    );
+  if (!inputs.githubToken)
+    throw new ConfigurationError(
+      'Input "github-token" is required with rollback-to: the releases are read from the GitHub Deployments of the environment. Example: github-token: ${{ github.token }} (with permissions deployments: write)',
+    );
+  const repository = process.env.GITHUB_REPOSITORY ?? '';
+  if (!REPOSITORY.test(repository))
+    throw new ConfigurationError(
+      `GITHUB_REPOSITORY must be owner/name to find the release records (got "${repository}").`,
+    );
+  const { plan, deps } = await prepare(inputs);
+  const github = client(inputs.githubToken);
+  const record = await findRelease(github, { repository, environment: plan.environment, version: to });
+  const { targets, untouched } = rollbackTargets(plan, record, { only: inputs.services, file: inputs.manifest });
+  const before = await checkTargets(targets, deps.provider, to);
+  core.info(
+    `Rolling ${plan.environment} back to release ${to} (GitHub Deployment ${record.id}, ${record.createdAt}): ${[
+      ...targets,
+    ]
+      .reverse()
+      .map((t) => `${t.service.name} → ${t.deploymentId}`)
+      .join(', ')}.`,
+  );
+  if (untouched.length)
+    core.warning(
+      `Release ${to} did not include ${untouched.join(', ')}: left as they are (they may expect the newer services).`,
+    );
+  const progress = await returnToRelease(
+    targets,
+    record,
+    { timeoutMs: inputs.timeout, untouched, before },
+    { ...deps, save: (p) => core.saveState(ROLLBACK, JSON.stringify(p)) },
+  );
+  core.saveState(DONE, 'true');
+  const primary = targets.find((t) => t.service.primary) ?? targets[0];
+  const url = progress.services.find((s) => s.name === primary?.service.name)?.live?.url;
+  setOutputs(spec, {
+    status: progress.status,
+    release: JSON.stringify(rollbackJson(progress)),
+    url: progress.status === 'rolled-back' ? url : undefined,
+    deployed: '[]',
+    'rolled-back': JSON.stringify(progress.services.filter((s) => s.outcome === 'returned').map((s) => s.name)),
+  });
+  const id = await recordRollback(github, { repository, logUrl: runUrl(repository) }, progress, url, (m) =>
+    core.warning(m),
+  );
+  await writeRollbackSummary(progress, id === undefined ? [] : [`Recorded as GitHub Deployment ${id}.`]);
+  for (const problem of progress.problems) core.error(problem, { title: 'Rollback not complete' });
+  if (progress.status !== 'rolled-back')
+    throw new KitError(
+      `The rollback of ${plan.environment} to release ${to} is NOT complete: ${progress.problems.join(' ')}`,
+    );
+  core.info(`${plan.environment} is back on release ${to}: ${progress.services.map((s) => s.name).join(', ')}.`);
+}
+
+/** A rollback the job stopped half-way: say which services are back, and to run it again. */
+function warnInterrupted(progress: RollbackProgress): void {
+  const back = progress.services.filter((s) => s.outcome === 'returned' || s.outcome === 'already-live');
+  const rest = progress.services.filter((s) => !back.includes(s)).map((s) => s.name);
+  core.warning(
+    `The rollback to release ${progress.to} was stopped before it finished. Back on it: ${back.map((s) => s.name).join(', ') || 'none'}; not yet: ${rest.join(', ')}. Run the rollback again to finish it.`,
+    { title: 'Rollback interrupted' },
   );
 }

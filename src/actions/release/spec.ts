@@ -5,7 +5,7 @@ export const spec = defineAction({
   name: 'release',
   title: 'deploy-kit release',
   description:
-    "Release several services as one: deploy the services of deploy-kit.yml in `needs` order, each through the same provider code as the deploy-* actions (the platform's verdict, then its smoke test); on the first failure, return every service this release changed to what it served before, in reverse order, and confirm it with each platform.",
+    "Release several services as one: deploy the services of deploy-kit.yml in `needs` order, each through the same provider code as the deploy-* actions (the platform's verdict, then its smoke test); on the first failure, return every service this release changed to what it served before, in reverse order, and confirm it with each platform. With `rollback-to`, return the environment to an earlier release instead: every service back on the deployment that release recorded, in reverse `needs` order, confirmed and smoke-tested, recorded as a release.",
   branding: { icon: 'layers', color: 'blue' },
   inputs: {
     manifest: {
@@ -44,6 +44,12 @@ export const spec = defineAction({
       default: '1h',
       parse: duration(),
     },
+    'rollback-to': {
+      description:
+        'Instead of releasing, roll `environment` back to this earlier release (a `version` it recorded; needs `github-token` to read the records): every service returns to the deployment that release made live, in reverse `needs` order, through its provider’s rollback, confirmed live and smoke-tested (`expect-version: true` expects this version), and the rollback is recorded as a release. A missing record, or a recorded service no longer in the manifest, fails before anything changes. `services` narrows it to some services; `version` and `rollback-on-failure` do not apply.',
+      example: 'v1.4.2',
+      parse: optional(text()),
+    },
     'github-token': {
       description:
         'Records the release as one GitHub Deployment in `environment` (needs `deployments: write`). Empty: not recorded, with a notice.',
@@ -53,12 +59,14 @@ export const spec = defineAction({
     },
   },
   outputs: {
-    status: '`success`, `failed` (not all could be returned, or `rollback-on-failure: false`) or `rolled-back`.',
+    status:
+      '`success`, `failed` (not all could be returned, or `rollback-on-failure: false`) or `rolled-back`. With `rollback-to`: `rolled-back` when every service is back on that release and passed its smoke test, else `failed`.',
     release:
       'The release record as JSON: version, environment, status and per service its provider, deployment-id, previous-deployment-id, url, status, smoke result and rolled-back-to.',
     url: 'The url of the service marked `primary: true`, else of the first service.',
     deployed: 'JSON array of the services this release deployed successfully.',
-    'rolled-back': 'JSON array of the services returned to their previous deployment.',
+    'rolled-back':
+      'JSON array of the services returned to their previous deployment (with `rollback-to`: to the deployment that release recorded).',
   },
   post: { if: 'failure() || cancelled()' },
 });
