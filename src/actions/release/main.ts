@@ -131,7 +131,7 @@ async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgre
   const notes: string[] = [];
   if (inputs.githubToken) {
     const repository = process.env.GITHUB_REPOSITORY ?? '';
-    const sha = process.env.GITHUB_SHA ?? '';
+    const sha = inputs.sha ?? process.env.GITHUB_SHA ?? '';
     const id = await recordRelease(
       client(inputs.githubToken),
       { repository, sha, logUrl: runUrl(repository) },

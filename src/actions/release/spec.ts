@@ -1,5 +1,5 @@
 import { defineAction } from '../../lib/action-spec.js';
-import { bool, duration, lines, optional, text } from '../../lib/schemas.js';
+import { Fail, bool, duration, lines, optional, text, via } from '../../lib/schemas.js';
 
 export const spec = defineAction({
   name: 'release',
@@ -25,6 +25,16 @@ export const spec = defineAction({
         'The version being released (what `smoke.expect-version: true` expects the services to report). Empty: the commit SHA.',
       example: '${{ github.ref_name }}',
       parse: optional(text()),
+    },
+    sha: {
+      description:
+        'The commit being released, recorded on the GitHub Deployment (what require-deployment and the rollback workflow match). Empty: the workflow run’s commit (`GITHUB_SHA`); on an `issue_comment` run that is the default branch, so pass the approved commit.',
+      example: '${{ needs.approval.outputs.sha }}',
+      parse: optional(
+        via(text(), (value) =>
+          /^[0-9a-f]{40}$/i.test(value) ? value.toLowerCase() : new Fail('expected a full 40-character commit SHA'),
+        ),
+      ),
     },
     'rollback-on-failure': {
       description:
