@@ -13,6 +13,7 @@ import { ROOT, inputVariable, makeRunnerFiles } from '../tests/harness/runner.js
 import { uploadS3 } from '../src/db/s3.js';
 import { startS3rver } from '../tests/support/s3rver.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -47,7 +48,7 @@ export default async function bench(): Promise<BenchTable[]> {
     },
   };
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
-  for (let i = 0; i < 17; i++)
+  for (let i = 0; i < scaled(17, 3); i++)
     for (const [mode, env] of Object.entries(modes)) {
       const ms = await timeProcess([path.join(ROOT, 'dist/backup-db/index.js')], env);
       if (i >= 2) times[mode]?.push(ms);
@@ -69,7 +70,7 @@ export default async function bench(): Promise<BenchTable[]> {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
   try {
     const file = path.join(dir, 'upload.bin');
-    const size = 64 * 1024 * 1024;
+    const size = scaled(64, 2) * 1024 * 1024;
     writeFileSync(file, randomBytes(size));
     const target = { bucket: 'b', prefix: 'bench', region: 'us-east-1', endpoint: s3.endpoint };
     const rows: BenchTable['rows'] = [];
@@ -83,7 +84,9 @@ export default async function bench(): Promise<BenchTable[]> {
         'MB/s': (size / 1024 ** 2 / (ms / 1000)).toFixed(1),
       });
     }
-    return [cold, { title: 'uploadS3: 64 MiB to s3rver on 127.0.0.1 (16 MiB parts, 2 at a time)', rows }];
+    return [cold, { title: 'uploadS3: 64 MiB to s3rver on 127.0.0.1 (16 MiB parts, 2 at a time)', rows }].map((t, i) =>
+      i === 1 ? { ...t, title: t.title.replace('64 MiB', `${size / 1024 ** 2} MiB`) } : t,
+    );
   } finally {
     process.env = saved;
     await s3.close();

@@ -10,10 +10,12 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction } from '../tests/harness/runner.js';
-import { type Postgres, startPostgres } from '../tests/support/postgres.js';
+import { type Postgres, startPostgres } from '../src/db/postgres.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
 const GiB = 1024 ** 3;
+const FILES = scaled(200, 10);
 const mb = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
 const rate = (bytes: number, ms: number) => `${(bytes / 1024 ** 2 / (ms / 1000)).toFixed(1)} MB/s`;
 
@@ -60,7 +62,9 @@ async function backupBench(): Promise<BenchTable> {
   const pg = await startPostgres({ major: 15 });
   try {
     const url = await pg.createDatabase('bench_backup');
-    const { result: size, ms: genMs } = await timedAsync(() => generate(pg, 'bench_backup', GiB));
+    const { result: size, ms: genMs } = await timedAsync(() =>
+      generate(pg, 'bench_backup', scaled(GiB, 4 * 1024 ** 2)),
+    );
     const out = mkdtempSync(path.join(tmpdir(), 'dk-bench-backup-'));
     const rows: BenchTable['rows'] = [];
     const direct: number[] = [];
@@ -117,7 +121,7 @@ async function migrateBench(): Promise<BenchTable> {
     const dir = path.join(project, 'migrations');
     mkdirSync(dir);
     const files: string[] = [];
-    for (let i = 1; i <= 200; i++) {
+    for (let i = 1; i <= FILES; i++) {
       const file = path.join(dir, `${String(i).padStart(4, '0')}_t${i}.sql`);
       writeFileSync(
         file,
@@ -141,9 +145,9 @@ async function migrateBench(): Promise<BenchTable> {
     );
     if (one.result.status !== 0) throw new Error(`psql failed: ${one.result.stderr}`);
     rows.push({
-      run: 'psql -f × 200 in one psql process (autocommit)',
+      run: `psql -f × ${FILES} in one psql process (autocommit)`,
       time: `${one.ms.toFixed(0)} ms`,
-      'per migration': `${(one.ms / 200).toFixed(1)} ms`,
+      'per migration': `${(one.ms / FILES).toFixed(1)} ms`,
     });
 
     const perFile = await pg.createDatabase('bench_psql_each');
@@ -156,38 +160,38 @@ async function migrateBench(): Promise<BenchTable> {
     rows.push({
       run: 'psql -1 -f, one process per file',
       time: `${each.ms.toFixed(0)} ms`,
-      'per migration': `${(each.ms / 200).toFixed(1)} ms`,
+      'per migration': `${(each.ms / FILES).toFixed(1)} ms`,
     });
 
     const url = await pg.createDatabase('bench_migrate');
     const step = await timedAsync(() =>
       runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
     );
-    if (step.result.exitCode !== 0 || step.result.outputs.applied !== '200')
+    if (step.result.exitCode !== 0 || step.result.outputs.applied !== String(FILES))
       throw new Error(`migrate failed:\n${step.result.log.slice(-2000)}`);
     const engine = /in ([\d.]+) (ms|s)\./.exec(step.result.summary);
     const engineMs = engine ? Number(engine[1]) * (engine[2] === 's' ? 1000 : 1) : NaN;
     rows.push({
-      run: 'migrate tool: sql (whole step: node start, connect, lock, table, 200 transactions + records)',
+      run: `migrate tool: sql (whole step: node start, connect, lock, table, ${FILES} transactions + records)`,
       time: `${step.ms.toFixed(0)} ms`,
-      'per migration': `${(step.ms / 200).toFixed(1)} ms`,
+      'per migration': `${(step.ms / FILES).toFixed(1)} ms`,
     });
     rows.push({
       run: 'migrate: engine time only (from its summary)',
       time: `${engineMs.toFixed(0)} ms`,
-      'per migration': `${(engineMs / 200).toFixed(1)} ms`,
+      'per migration': `${(engineMs / FILES).toFixed(1)} ms`,
     });
 
     const again = await timedAsync(() =>
       runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
     );
     rows.push({
-      run: 'migrate again, nothing pending (200 checksums compared)',
+      run: `migrate again, nothing pending (${FILES} checksums compared)`,
       time: `${again.ms.toFixed(0)} ms`,
       'per migration': '—',
     });
     return {
-      title: 'migrate: 200 trivial migrations vs psql -f (PostgreSQL 15)',
+      title: `migrate: ${FILES} trivial migrations vs psql -f (PostgreSQL 15)`,
       rows,
       notes: [
         `ratio migrate step / one psql process: ${(step.ms / one.ms).toFixed(2)}; / psql per file: ${(step.ms / each.ms).toFixed(2)}`,

@@ -19,8 +19,9 @@ import { initialFlyState, writeFly } from '../tests/fakes/fly-state.js';
 import { FakeRailwayApi, existingDeployment, initialRailwayState } from '../tests/fakes/railway-api.js';
 import { makeSandbox } from '../tests/providers/fake-bin.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
-const RUNS = 5;
+const RUNS = scaled(5, 1);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** "CLI result</td><td>exit 0 after 483 ms" and "CLI</td><td>… (512 ms)" from the summary. */

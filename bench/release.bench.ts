@@ -13,8 +13,9 @@ import path from 'node:path';
 import { freePort } from '../src/lib/net.js';
 import { ROOT, runAction } from '../tests/harness/runner.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
-const RUNS = 3;
+const RUNS = scaled(3, 1);
 const NAMES = ['api', 'worker', 'web'];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 

@@ -10,6 +10,7 @@ import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { QUICK } from './scale.js';
 
 export interface BenchTable {
   title: string;
@@ -42,6 +43,7 @@ async function main() {
     .filter((file) => wanted.length === 0 || wanted.some((w) => file.includes(w)))
     .sort();
   if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${wanted.join(', ')}`);
+  if (QUICK) console.log('--quick: every bench at a tiny size, to check that it runs; the figures mean nothing.\n');
   console.log(
     `load average before: ${loadavg()
       .map((l) => l.toFixed(2))

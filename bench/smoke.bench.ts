@@ -10,6 +10,7 @@ import path from 'node:path';
 import { makeRunnerFiles, inputVariable, ROOT } from '../tests/harness/runner.js';
 import { startHttpServer } from '../tests/support/http-server.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,7 +53,7 @@ export default async function bench(): Promise<BenchTable[]> {
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: files.runnerTemp,
   };
-  const runs = 15;
+  const runs = scaled(15, 1);
   const action: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
@@ -70,7 +71,7 @@ export default async function bench(): Promise<BenchTable[]> {
   // first passing request arrives? Target: within one interval.
   const intervalMs = 1000;
   const detections: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < scaled(5, 1); i++) {
     let healthyAt = Infinity;
     let detectedAt = 0;
     server.setHandler((_req, res) => {

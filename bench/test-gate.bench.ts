@@ -11,8 +11,9 @@ import path from 'node:path';
 import { runAction } from '../tests/harness/runner.js';
 import { makeNodeProject } from '../tests/test-gate/projects.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
-const ROUNDS = 15;
+const ROUNDS = scaled(15, 1);
 const TARGET_MS = 300;
 const COMMANDS = ['node --check src/sum.js', 'node run-tests.js', 'sleep 0.2'];
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { ROOT, runAction } from '../tests/harness/runner.js';
 import { FakeVercelApi } from '../tests/vercel/fake-vercel-api.js';
 import type { BenchTable } from './run.js';
+import { size as scaled } from './scale.js';
 
 const TOKEN = 'vercelBenchToken1';
 const VERSION = '58.10.0';
@@ -76,28 +77,29 @@ export default async function vercelBench(): Promise<BenchTable> {
   writeFileSync(`${cached}.complete`, '');
 
   const modes: Array<[string, Record<string, string | undefined>, Record<string, string>, number]> = [
-    ['warm: vercel on PATH, prebuilt', { PATH: `${bin}${path.delimiter}${process.env.PATH}` }, {}, 3],
+    ['warm: vercel on PATH, prebuilt', { PATH: `${bin}${path.delimiter}${process.env.PATH}` }, {}, scaled(3, 1)],
     [
       'warm: vercel on PATH, source deploy',
       { PATH: `${bin}${path.delimiter}${process.env.PATH}` },
       { prebuilt: 'false' },
-      3,
+      scaled(3, 1),
     ],
     [
       'warm: pinned version in the tool cache, prebuilt',
       { PATH: pathWithout, RUNNER_TOOL_CACHE: warmCache },
       { 'cli-version': VERSION },
-      3,
+      scaled(3, 1),
     ],
     [
       'cold: empty tool cache, npm install, prebuilt',
       { PATH: pathWithout, RUNNER_TOOL_CACHE: mkdtempSync(path.join(tmpdir(), 'dk-toolcache-')) },
       { 'cli-version': VERSION },
-      1,
+      scaled(1, 0),
     ],
   ];
   try {
     for (const [mode, env, inputs, count] of modes) {
+      if (count === 0) continue; // --quick: no npm install of the CLI
       const samples: Sample[] = [];
       try {
         for (let i = 0; i < count; i++) {
