@@ -63,6 +63,8 @@ interface Deployment {
   id: number;
   sha: string;
   ref: string;
+  /** `deploy` unless the creator named one (the kit's release records: `deploy:release`). */
+  task: string;
   environment: string;
   description: string | null;
   payload: unknown;
@@ -141,13 +143,14 @@ export class FakeGitHub {
   }
 
   /** A deployment with one status, as an earlier release left it. */
-  addDeployment(sha: string, environment: string, state: string, payload: unknown = {}): number {
+  addDeployment(sha: string, environment: string, state: string, payload: unknown = {}, task = 'deploy'): number {
     const id = this.nextId++;
     const at = this.tick();
     this.deployments.unshift({
       id,
       sha,
       ref: sha,
+      task,
       environment,
       description: null,
       payload,
@@ -243,7 +246,7 @@ export class FakeGitHub {
       node_id: `DE_${d.id}`,
       sha: d.sha,
       ref: d.ref,
-      task: 'deploy',
+      task: d.task,
       payload: d.payload,
       environment: d.environment,
       original_environment: d.environment,
@@ -437,6 +440,7 @@ export class FakeGitHub {
         .filter((d) => !query.get('sha') || d.sha === query.get('sha'))
         .filter((d) => !query.get('environment') || d.environment === query.get('environment'))
         .filter((d) => !query.get('ref') || d.ref === query.get('ref'))
+        .filter((d) => !query.get('task') || d.task === query.get('task'))
         .slice(0, perPage);
       return this.send(
         res,
@@ -452,6 +456,7 @@ export class FakeGitHub {
         id: this.nextId++,
         sha,
         ref,
+        task: typeof body.task === 'string' && body.task ? body.task : 'deploy',
         environment: String(body.environment ?? 'production'),
         description: (body.description as string) ?? null,
         payload: body.payload ?? {},

@@ -23,21 +23,31 @@ const payload = (version: string, status: string, services: Record<string, strin
   ),
 });
 
+const RELEASE = 'deploy:release';
+
 describe('release records in the GitHub Deployments of an environment', () => {
   const github = new FakeGitHub().addUser({ login: 'bot', type: 'Bot' }, 'tok');
   let client: ReturnType<typeof githubClient>;
   beforeAll(async () => {
     const sha = github.addCommit('x');
-    github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1-old' }));
-    github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1' }));
-    github.addDeployment(sha, 'production', 'inactive', payload('v2', 'rolled-back'));
+    github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1-old' }), RELEASE);
+    github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1' }), RELEASE);
+    github.addDeployment(sha, 'production', 'inactive', payload('v2', 'rolled-back'), RELEASE);
     // A later rollback of one service to v1: the release's own record still counts first.
-    github.addDeployment(sha, 'production', 'success', {
-      ...payload('v1', 'success', { web: 'web-v1' }),
-      rollback: { to: 'v1', 'release-deployment': 1 },
-    });
-    github.addDeployment(sha, 'production', 'success', {}); // a plain environment job
-    github.addDeployment(sha, 'staging', 'success', payload('v3', 'success'));
+    github.addDeployment(
+      sha,
+      'production',
+      'success',
+      {
+        ...payload('v1', 'success', { web: 'web-v1' }),
+        rollback: { to: 'v1', 'release-deployment': 1 },
+      },
+      RELEASE,
+    );
+    github.addDeployment(sha, 'production', 'success', {}); // a plain environment job (task deploy)
+    // A hand-made record under the plain task: GitHub's task filter leaves it out.
+    github.addDeployment(sha, 'production', 'success', payload('v9', 'success', { api: 'api-v9' }));
+    github.addDeployment(sha, 'staging', 'success', payload('v3', 'success'), RELEASE);
     await github.start();
     client = githubClient({ token: 'tok', apiUrl: github.url, attempts: 1 });
   });

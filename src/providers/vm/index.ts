@@ -321,12 +321,21 @@ export class VmProvider implements Provider {
   rollback(target: Deployment, reason: string, context: DeployContext): Promise<Deployment | undefined> {
     return this.use(context.timeoutMs, async (layout) => {
       context.log(`Rolling back to ${target.id}: ${reason}`);
+      const live = await liveRelease(layout);
       const problem = await this.startAndCheck(layout, target.id, context.log);
-      if (problem) throw new KitError(`Could not roll back to ${target.id} on ${layout.target.where}: ${problem}.`);
+      if (problem) {
+        // current still points at the live release, but starting the target may have
+        // stopped it (the same start command): start it again, so what current names is
+        // what runs — as a failed deploy does.
+        if (live && live !== target.id) await this.restore(layout, live, context.log);
+        throw new KitError(
+          `Could not roll back to ${target.id} on ${layout.target.where}: ${problem}. current still points at ${live ?? 'nothing'}${live && live !== target.id ? ', restarted' : ''}.`,
+        );
+      }
       await switchCurrent(layout, target.id);
       context.log(`current → releases/${target.id}`);
-      const live = await liveRelease(layout);
-      return live ? this.deployment(live, 'live') : undefined;
+      const now = await liveRelease(layout);
+      return now ? this.deployment(now, 'live') : undefined;
     });
   }
 
