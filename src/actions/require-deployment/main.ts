@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
 import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
-import { table, writeSummary } from '../../lib/summary.js';
+import { escapeHtml, table, writeSummary } from '../../lib/summary.js';
 import { githubClient } from '../../github/rest.js';
 import { findSuccessfulDeployment } from '../../github/deployments.js';
+import { type Soak, checkSoak } from './soak.js';
 import { spec } from './spec.js';
 
 export async function run(): Promise<void> {
@@ -31,6 +32,20 @@ export async function run(): Promise<void> {
     return result;
   });
 
+  const found = search.found;
+  const soak: Soak | undefined =
+    found && inputs.minAge !== undefined
+      ? await core.group(`Soak time on ${inputs.environment}`, () =>
+          checkSoak(client, {
+            repository,
+            environment: inputs.environment,
+            found,
+            minAgeMs: inputs.minAge as number,
+            now: Date.now(),
+          }),
+        )
+      : undefined;
+
   await writeSummary((summary) => {
     summary.addHeading(`require-deployment: ${inputs.environment}`, 3);
     summary.addRaw(
@@ -38,6 +53,7 @@ export async function run(): Promise<void> {
         ? `Commit \`${short}\` was deployed to **${inputs.environment}** successfully (deployment ${search.found.deployment.id}, ${search.found.success.created_at}).\n\n`
         : `Commit \`${short}\` has **no successful deployment** to ${inputs.environment}: nothing was deployed.\n\n`,
     );
+    if (soak) summary.addRaw(`${soak.ok ? '✅' : '❌'} Soak time: ${escapeHtml(soak.message)}.\n\n`);
     if (search.examined.length)
       summary.addTable(
         table(
@@ -62,12 +78,14 @@ export async function run(): Promise<void> {
     );
   }
   setOutputs(spec, {
+    'live-ms': soak?.liveMs,
     'deployment-id': search.found.deployment.id,
     'environment-url': search.found.success.environment_url || undefined,
     'deployed-at': search.found.success.created_at,
     ref: search.found.deployment.ref,
   });
+  if (soak && !soak.ok) throw new KitError(`Commit ${short} has not soaked on ${inputs.environment}: ${soak.message}.`);
   core.info(
-    `Commit ${short} was deployed to ${inputs.environment} successfully (deployment ${search.found.deployment.id}).`,
+    `Commit ${short} was deployed to ${inputs.environment} successfully (deployment ${search.found.deployment.id})${soak ? `; ${soak.message}` : ''}.`,
   );
 }

@@ -1,6 +1,6 @@
 import { defineAction } from '../../lib/action-spec.js';
 import { z } from 'zod';
-import { httpUrl, optional, text } from '../../lib/schemas.js';
+import { duration, httpUrl, optional, text } from '../../lib/schemas.js';
 import { REPOSITORY } from '../../github/rest.js';
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -33,6 +33,12 @@ export const spec = defineAction({
       description: 'owner/name; empty: the repository the workflow runs in (GITHUB_REPOSITORY).',
       parse: optional(z.string().trim().regex(REPOSITORY, 'not owner/name')),
     },
+    'min-age': {
+      description:
+        'Soak time: the deployment found must have been live in the environment at least this long (`24h`), with no failed deployment or rollback there since it went live. Empty: no soak time.',
+      example: '24h',
+      parse: optional(duration()),
+    },
     'api-url': {
       description:
         "GitHub's REST API base URL; empty: GITHUB_API_URL (set by the runner, also on GitHub Enterprise Server).",
@@ -44,5 +50,7 @@ export const spec = defineAction({
     'environment-url': 'The URL that deployment reported.',
     'deployed-at': 'When it reported success (ISO 8601).',
     ref: 'The branch or tag it was deployed from.',
+    'live-ms':
+      'With `min-age`: how long that deployment has been live in the environment (until now, or until another commit replaced it), in ms.',
   },
 });
