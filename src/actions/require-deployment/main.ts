@@ -4,6 +4,7 @@ import { ConfigurationError, KitError } from '../../lib/errors.js';
 import { escapeHtml, table, writeSummary } from '../../lib/summary.js';
 import { githubClient } from '../../github/rest.js';
 import { findSuccessfulDeployment } from '../../github/deployments.js';
+import { frozenAt } from '../../gate/freeze.js';
 import { type Soak, checkSoak } from './soak.js';
 import { spec } from './spec.js';
 
@@ -20,6 +21,7 @@ export async function run(): Promise<void> {
       'Input "repository" is required outside a workflow run (GITHUB_REPOSITORY is not set). Example: repository: octo-org/app',
     );
   const apiUrl = inputs.apiUrl?.href ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+  await checkFreeze(inputs.environment, inputs.freeze, inputs.freezeBypassReason, Date.now());
 
   const client = githubClient({ token: inputs.token, apiUrl, log: core.info });
   const short = sha.slice(0, 12);
@@ -88,4 +90,33 @@ export async function run(): Promise<void> {
   core.info(
     `Commit ${short} was deployed to ${inputs.environment} successfully (deployment ${search.found.deployment.id})${soak ? `; ${soak.message}` : ''}.`,
   );
+}
+
+/** Refuses inside a freeze window (before any API call) unless a bypass reason is given, which is recorded. */
+async function checkFreeze(
+  environment: string,
+  windows: Parameters<typeof frozenAt>[0],
+  bypassReason: string | undefined,
+  now: number,
+): Promise<void> {
+  const verdict = frozenAt(windows, now);
+  setOutputs(spec, { freeze: verdict?.window.text ?? '', 'freeze-bypassed': verdict ? (bypassReason ?? '') : '' });
+  if (!verdict) {
+    if (windows.length) core.info(`No freeze window is open now (${windows.map((w) => w.text).join('; ')}).`);
+    return;
+  }
+  const where = `it is ${verdict.localNow}, inside the freeze window "${verdict.window.text}" (until ${verdict.until})`;
+  await writeSummary((summary) => {
+    summary.addHeading(`require-deployment: ${environment}`, 3);
+    summary.addRaw(
+      bypassReason
+        ? `⚠️ **Freeze bypassed**: ${escapeHtml(where)}. Reason given: ${escapeHtml(bypassReason)}\n\n`
+        : `❄️ **Deploys to ${escapeHtml(environment)} are frozen**: ${escapeHtml(where)}.\n\n`,
+    );
+  });
+  if (!bypassReason)
+    throw new KitError(
+      `Deploys to ${environment} are frozen: ${where}. To deploy anyway, set freeze-bypass-reason to why (it is recorded).`,
+    );
+  core.warning(`Freeze bypassed: ${where}. Reason: ${bypassReason}`, { title: 'Freeze bypassed' });
 }
