@@ -1,7 +1,8 @@
 /**
  * A failed watch rolls a release back (dist/release, provider vm with host: local): v2 of the
  * example app goes live healthy, passes its smoke test, then degrades while the manifest's
- * `smoke.watch` window runs → the release is rolled back to v1, which serves again.
+ * `smoke.watch` window runs → the release is rolled back to v1, which serves again; the same
+ * through the umbrella deploy action's `smoke-watch`.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -108,6 +109,38 @@ describe('release with a watch window (vm, host: local)', () => {
     // It stopped at the third failure, long before the 20 s window ended.
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(run.summary).toContain('watch timeline');
+    expect(await version()).toBe('v1');
+  });
+
+  test('the umbrella deploy (provider vm): a failed smoke-watch rolls back the same way', async () => {
+    const started = Date.now();
+    const run = await runAction('deploy', {
+      cwd: workspace,
+      inputs: {
+        provider: 'vm',
+        host: 'local',
+        'app-dir': appDir(),
+        source: source('v4', true),
+        'start-command': `DEGRADE_FILE='${trigger}' APP_PORT=${port} NODE='${process.execPath}' sh deploy/start.sh`,
+        'health-url': `http://127.0.0.1:${port}/health`,
+        'health-timeout': '5s',
+        'smoke-url': `http://127.0.0.1:${port}`,
+        'smoke-expect-version': 'v4',
+        'smoke-interval': '200ms',
+        'smoke-requests': '2',
+        'smoke-watch': '20s',
+        'smoke-max-error-rate': '0.5',
+        'rollback-on-failure': 'true',
+      },
+      onOutput: (chunk) => {
+        if (chunk.includes('watching for') && !existsSync(trigger)) writeFileSync(trigger, '');
+      },
+    });
+    rmSync(trigger, { force: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ 'smoke-passed': 'false', 'rolled-back': 'true' });
+    expect(run.log).toMatch(/The smoke test of the new deployment failed: The watch window failed after/);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await version()).toBe('v1');
   });
 
