@@ -23,18 +23,22 @@ describe('smoke-test watch window (compiled action)', () => {
     expect(run.outputs.passed).toBe('true');
     expect(Number(run.outputs['watched-ms'])).toBeGreaterThanOrEqual(2000);
     expect(Number(run.outputs['watched-ms'])).toBeLessThan(3000);
-    expect(run.outputs.samples).toBe('10');
-    // 1 attempt + 2 sample requests + 10 in the window.
-    expect(server.requests).toHaveLength(13);
-    const gaps = server.requests.slice(3).map((r, i, all) => (i ? r.at - (all[i - 1]?.at ?? 0) : 200));
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
+    // 10 slots of 200 ms; a slot a slow round overran is skipped, never made up in a burst.
+    const samples = Number(run.outputs.samples);
+    expect(samples).toBeGreaterThanOrEqual(9);
+    expect(samples).toBeLessThanOrEqual(10);
+    // 1 attempt + 2 sample requests + the window's.
+    expect(server.requests).toHaveLength(3 + samples);
+    const watched = server.requests.slice(3);
+    const span = (watched.at(-1)?.at ?? 0) - (watched[0]?.at ?? 0);
+    expect(span / (watched.length - 1)).toBeGreaterThanOrEqual(180);
     expect(run.log).toContain('::group::Watch window: 2.0 s');
     expect(run.log).toMatch(/watching for 2\.0 s: 10 rounds, one every 200 ms/);
     expect(run.summary).toContain('watch timeline');
     expect(run.summary).toContain('```mermaid\nxychart-beta');
     const report = JSON.parse(readFileSync(run.outputs.report as string, 'utf8'));
-    expect(report.watch).toMatchObject({ samples: 10, failures: 0 });
-    expect(report.watch.timeline).toHaveLength(10);
+    expect(report.watch).toMatchObject({ samples, failures: 0 });
+    expect(report.watch.timeline).toHaveLength(samples);
   });
 
   it('fails when the service degrades after going live: 3 failed checks in a row, early', async () => {
@@ -66,12 +70,12 @@ describe('smoke-test watch window (compiled action)', () => {
     expect(errors.exitCode).toBe(1);
     expect(errors.annotations[0]?.message).toMatch(/error rate in the watch window: 3 of \d samples failed/);
 
-    const slow = await serve((_req, res, i) => void setTimeout(() => json(res, 200, {}), i > 3 ? 120 : 0));
+    const slow = await serve((_req, res, i) => void setTimeout(() => json(res, 200, {}), i > 3 ? 400 : 0));
     const latency = await runAction('smoke-test', {
-      inputs: { url: slow.url, ...fast, watch: '2s', 'max-p95-ms': '100' },
+      inputs: { url: slow.url, ...fast, watch: '2s', 'max-p95-ms': '250' },
     });
     expect(latency.exitCode).toBe(1);
-    expect(latency.annotations[0]?.message).toMatch(/p95 latency in the watch window is above max-p95-ms 100 ms/);
+    expect(latency.annotations[0]?.message).toMatch(/p95 latency in the watch window is above max-p95-ms 250 ms/);
   });
 
   it('a failed smoke test is not watched; a watch shorter than the interval fails before any request', async () => {
