@@ -10,6 +10,8 @@ import { table, writeSummary } from '../lib/summary.js';
 import { formatDuration } from '../lib/duration.js';
 import { buildChecks } from '../smoke/checks.js';
 import { type SmokeOptions, type SmokeReport, httpSmokeDeps, runSmokeTest } from '../smoke/smoke-test.js';
+import { type WatchReport, validateWatch, watchWindow } from '../smoke/watch.js';
+import { buckets, mermaidChart, watchRows } from '../smoke/watch-summary.js';
 import { judge } from '../actions/smoke-test/main.js';
 import { spec as smokeSpec } from '../actions/smoke-test/spec.js';
 
@@ -28,10 +30,12 @@ export function smokeInputs(): Record<string, InputSpec> {
   return inputs;
 }
 
-/** What runSmokeTest takes, plus the limits judge() applies to its latency sample. */
+/** What runSmokeTest takes, plus the limits judge() applies to its latency sample and the watch window. */
 export interface SmokeSettings extends SmokeOptions {
   maxP95Ms?: number;
   maxErrorRate: number;
+  watchMs: number;
+  maxConsecutiveFailures: number;
 }
 
 /** Builds the checks from the parsed (camelCased) umbrella inputs, before any side effect. */
@@ -39,6 +43,7 @@ export async function smokeSettings(inputs: Record<string, unknown>): Promise<Sm
   const get = <T>(name: string) => inputs[`smoke${name}`] as T;
   const url = get<URL | undefined>('Url');
   if (!url) return undefined;
+  validateWatch(get('Watch'), get('Interval'), 'smoke-');
   const checks = await buildChecks(
     {
       url,
@@ -65,15 +70,27 @@ export async function smokeSettings(inputs: Record<string, unknown>): Promise<Sm
     maxRedirects: get('MaxRedirects'),
     maxP95Ms: get('MaxP95Ms'),
     maxErrorRate: get('MaxErrorRate'),
+    watchMs: get('Watch'),
+    maxConsecutiveFailures: get('MaxConsecutiveFailures'),
   };
 }
 
-export async function runSmokeStep(settings: SmokeSettings): Promise<{ report: SmokeReport; failures: string[] }> {
+export async function runSmokeStep(
+  settings: SmokeSettings,
+): Promise<{ report: SmokeReport; failures: string[]; watch?: WatchReport }> {
+  const deps = httpSmokeDeps(settings, core.info);
   const report = await core.group(
     `Smoke test: ${settings.checks.map((c) => c.url.origin + c.url.pathname).join(', ')}`,
-    () => runSmokeTest(settings, httpSmokeDeps(settings, core.info)),
+    () => runSmokeTest(settings, deps),
   );
   const failures = judge(report, settings.maxP95Ms, settings.maxErrorRate, settings.timeoutMs);
+  // A failed watch is a failed smoke test: the caller rolls back the same way.
+  const watch =
+    settings.watchMs > 0 && !failures.length
+      ? await core.group(`Watch window: ${formatDuration(settings.watchMs)}`, () => watchWindow(settings, deps))
+      : undefined;
+  if (watch?.failure)
+    failures.push(`The watch window failed after ${formatDuration(watch.watchedMs)}: ${watch.failure}`);
   await writeSummary((summary) => {
     summary.addHeading(`Smoke test ${failures.length ? 'failed ❌' : 'passed ✅'}`, 3);
     const rows: Array<[string, string]> = [
@@ -86,8 +103,10 @@ export async function runSmokeStep(settings: SmokeSettings): Promise<{ report: S
     ];
     if (report.latency)
       rows.push(['p50 / p95 / p99', `${report.latency.p50} / ${report.latency.p95} / ${report.latency.p99} ms`]);
+    if (watch) rows.push(...watchRows(watch, settings.watchMs));
     for (const failure of failures) rows.push(['failure', failure]);
     summary.addTable(table(['smoke test', 'result'], rows));
+    if (watch?.samples) summary.addRaw(`\n${mermaidChart(buckets(watch, settings.watchMs))}\n`);
   });
-  return { report, failures };
+  return { report, failures, watch };
 }

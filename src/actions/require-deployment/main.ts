@@ -1,9 +1,11 @@
 import * as core from '@actions/core';
 import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
-import { table, writeSummary } from '../../lib/summary.js';
+import { escapeHtml, table, writeSummary } from '../../lib/summary.js';
 import { githubClient } from '../../github/rest.js';
 import { findSuccessfulDeployment } from '../../github/deployments.js';
+import { frozenAt } from '../../gate/freeze.js';
+import { type Soak, checkSoak } from './soak.js';
 import { spec } from './spec.js';
 
 export async function run(): Promise<void> {
@@ -19,6 +21,7 @@ export async function run(): Promise<void> {
       'Input "repository" is required outside a workflow run (GITHUB_REPOSITORY is not set). Example: repository: octo-org/app',
     );
   const apiUrl = inputs.apiUrl?.href ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+  await checkFreeze(inputs.environment, inputs.freeze, inputs.freezeBypassReason, Date.now());
 
   const client = githubClient({ token: inputs.token, apiUrl, log: core.info });
   const short = sha.slice(0, 12);
@@ -31,6 +34,20 @@ export async function run(): Promise<void> {
     return result;
   });
 
+  const found = search.found;
+  const soak: Soak | undefined =
+    found && inputs.minAge !== undefined
+      ? await core.group(`Soak time on ${inputs.environment}`, () =>
+          checkSoak(client, {
+            repository,
+            environment: inputs.environment,
+            found,
+            minAgeMs: inputs.minAge as number,
+            now: Date.now(),
+          }),
+        )
+      : undefined;
+
   await writeSummary((summary) => {
     summary.addHeading(`require-deployment: ${inputs.environment}`, 3);
     summary.addRaw(
@@ -38,6 +55,7 @@ export async function run(): Promise<void> {
         ? `Commit \`${short}\` was deployed to **${inputs.environment}** successfully (deployment ${search.found.deployment.id}, ${search.found.success.created_at}).\n\n`
         : `Commit \`${short}\` has **no successful deployment** to ${inputs.environment}: nothing was deployed.\n\n`,
     );
+    if (soak) summary.addRaw(`${soak.ok ? '✅' : '❌'} Soak time: ${escapeHtml(soak.message)}.\n\n`);
     if (search.examined.length)
       summary.addTable(
         table(
@@ -62,12 +80,43 @@ export async function run(): Promise<void> {
     );
   }
   setOutputs(spec, {
+    'live-ms': soak?.liveMs,
     'deployment-id': search.found.deployment.id,
     'environment-url': search.found.success.environment_url || undefined,
     'deployed-at': search.found.success.created_at,
     ref: search.found.deployment.ref,
   });
+  if (soak && !soak.ok) throw new KitError(`Commit ${short} has not soaked on ${inputs.environment}: ${soak.message}.`);
   core.info(
-    `Commit ${short} was deployed to ${inputs.environment} successfully (deployment ${search.found.deployment.id}).`,
+    `Commit ${short} was deployed to ${inputs.environment} successfully (deployment ${search.found.deployment.id})${soak ? `; ${soak.message}` : ''}.`,
   );
+}
+
+/** Refuses inside a freeze window (before any API call) unless a bypass reason is given, which is recorded. */
+async function checkFreeze(
+  environment: string,
+  windows: Parameters<typeof frozenAt>[0],
+  bypassReason: string | undefined,
+  now: number,
+): Promise<void> {
+  const verdict = frozenAt(windows, now);
+  setOutputs(spec, { freeze: verdict?.window.text ?? '', 'freeze-bypassed': verdict ? (bypassReason ?? '') : '' });
+  if (!verdict) {
+    if (windows.length) core.info(`No freeze window is open now (${windows.map((w) => w.text).join('; ')}).`);
+    return;
+  }
+  const where = `it is ${verdict.localNow}, inside the freeze window "${verdict.window.text}" (until ${verdict.until})`;
+  await writeSummary((summary) => {
+    summary.addHeading(`require-deployment: ${environment}`, 3);
+    summary.addRaw(
+      bypassReason
+        ? `⚠️ **Freeze bypassed**: ${escapeHtml(where)}. Reason given: ${escapeHtml(bypassReason)}\n\n`
+        : `❄️ **Deploys to ${escapeHtml(environment)} are frozen**: ${escapeHtml(where)}.\n\n`,
+    );
+  });
+  if (!bypassReason)
+    throw new KitError(
+      `Deploys to ${environment} are frozen: ${where}. To deploy anyway, set freeze-bypass-reason to why (it is recorded).`,
+    );
+  core.warning(`Freeze bypassed: ${where}. Reason: ${bypassReason}`, { title: 'Freeze bypassed' });
 }

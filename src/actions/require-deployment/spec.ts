@@ -1,6 +1,7 @@
 import { defineAction } from '../../lib/action-spec.js';
 import { z } from 'zod';
-import { httpUrl, optional, text } from '../../lib/schemas.js';
+import { duration, httpUrl, lines, optional, text, via } from '../../lib/schemas.js';
+import { parseFreeze } from '../../gate/freeze.js';
 import { REPOSITORY } from '../../github/rest.js';
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -33,6 +34,23 @@ export const spec = defineAction({
       description: 'owner/name; empty: the repository the workflow runs in (GITHUB_REPOSITORY).',
       parse: optional(z.string().trim().regex(REPOSITORY, 'not owner/name')),
     },
+    'min-age': {
+      description:
+        'Soak time: the deployment found must have been live in the environment at least this long (`24h`), with no failed deployment or rollback there since it went live. Empty: no soak time.',
+      example: '24h',
+      parse: optional(duration()),
+    },
+    freeze: {
+      description:
+        "Freeze windows, one per line, when deploys are refused: weekly (`Fri 16:00 - Mon 08:00 Europe/Berlin`) or yearly (`Dec 24 - Jan 2 Europe/Berlin`, whole days); no time zone means UTC. Checked in the zone's own clock, so DST changes keep the hours.",
+      example: 'Fri 16:00 - Mon 08:00 Europe/Berlin\nDec 24 - Jan 2 Europe/Berlin',
+      parse: via(lines(), parseFreeze),
+    },
+    'freeze-bypass-reason': {
+      description:
+        'Deploy inside a freeze window anyway, for this reason (an incident fix, …); it is written to the summary and the `freeze-bypassed` output. Empty: a freeze refuses.',
+      parse: optional(z.string().trim().min(1)),
+    },
     'api-url': {
       description:
         "GitHub's REST API base URL; empty: GITHUB_API_URL (set by the runner, also on GitHub Enterprise Server).",
@@ -44,5 +62,9 @@ export const spec = defineAction({
     'environment-url': 'The URL that deployment reported.',
     'deployed-at': 'When it reported success (ISO 8601).',
     ref: 'The branch or tag it was deployed from.',
+    freeze: 'The freeze window this run fell in (empty when none).',
+    'freeze-bypassed': 'The bypass reason when a freeze window was bypassed, else empty.',
+    'live-ms':
+      'With `min-age`: how long that deployment has been live in the environment (until now, or until another commit replaced it), in ms.',
   },
 });

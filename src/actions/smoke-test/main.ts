@@ -8,10 +8,13 @@ import { formatDuration } from '../../lib/duration.js';
 import { table, writeSummary } from '../../lib/summary.js';
 import { buildChecks } from '../../smoke/checks.js';
 import { type SmokeReport, httpSmokeDeps, runSmokeTest } from '../../smoke/smoke-test.js';
+import { type WatchReport, validateWatch, watchWindow } from '../../smoke/watch.js';
+import { buckets, mermaidChart, watchRows } from '../../smoke/watch-summary.js';
 import { spec } from './spec.js';
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
+  validateWatch(inputs.watch, inputs.interval);
   const checks = await buildChecks(
     {
       url: inputs.url,
@@ -37,11 +40,31 @@ export async function run(): Promise<void> {
     insecure: inputs.insecure,
     maxRedirects: inputs.maxRedirects,
   };
+  const deps = httpSmokeDeps(options, core.info);
   const report = await core.group(`Smoke test: ${checks.map((c) => c.name).join(', ')}`, () =>
-    runSmokeTest(options, httpSmokeDeps(options, core.info)),
+    runSmokeTest(options, deps),
   );
 
   const failures = judge(report, inputs.maxP95Ms, inputs.maxErrorRate, inputs.timeout);
+  const watch =
+    inputs.watch > 0 && !failures.length
+      ? await core.group(`Watch window: ${formatDuration(inputs.watch)}`, () =>
+          watchWindow(
+            {
+              checks,
+              watchMs: inputs.watch,
+              intervalMs: inputs.interval,
+              requestTimeoutMs: inputs.requestTimeout,
+              maxConsecutiveFailures: inputs.maxConsecutiveFailures,
+              maxErrorRate: inputs.maxErrorRate,
+              maxP95Ms: inputs.maxP95Ms,
+            },
+            deps,
+          ),
+        )
+      : undefined;
+  if (watch?.failure)
+    failures.push(`The watch window failed after ${formatDuration(watch.watchedMs)}: ${watch.failure}`);
   const reportPath = path.join(process.env.RUNNER_TEMP || tmpdir(), `smoke-test-${Date.now()}.json`);
   mkdirSync(path.dirname(reportPath), { recursive: true });
   writeFileSync(
@@ -52,6 +75,7 @@ export async function run(): Promise<void> {
         failures,
         checks: checks.map((c) => ({ name: c.name, method: c.method, url: c.url.origin + c.url.pathname })),
         ...report,
+        watch,
       },
       null,
       2,
@@ -65,9 +89,11 @@ export async function run(): Promise<void> {
     'p95-ms': report.latency?.p95,
     'p99-ms': report.latency?.p99,
     'error-rate': report.latency?.errorRate,
+    'watched-ms': watch?.watchedMs ?? 0,
+    samples: watch?.samples ?? 0,
     report: reportPath,
   });
-  await summarize(report, failures);
+  await summarize(report, failures, watch, inputs.watch);
   if (failures.length) {
     throw new KitError(`Smoke test failed: ${failures.join(' ')}`);
   }
@@ -98,7 +124,12 @@ export function judge(
   return failures;
 }
 
-async function summarize(report: SmokeReport, failures: string[]): Promise<void> {
+async function summarize(
+  report: SmokeReport,
+  failures: string[],
+  watch: WatchReport | undefined,
+  watchMs: number,
+): Promise<void> {
   const last = report.attempts.at(-1);
   await writeSummary((summary) => {
     summary.addHeading(`Smoke test ${failures.length ? 'failed ❌' : 'passed ✅'}`, 3);
@@ -129,7 +160,9 @@ async function summarize(report: SmokeReport, failures: string[]): Promise<void>
       );
     }
     for (const hop of report.redirects) rows.push(['redirect', hop]);
+    if (watch) rows.push(...watchRows(watch, watchMs));
     summary.addTable(table(['measure', 'value'], rows));
+    if (watch?.samples) summary.addRaw(`\n${mermaidChart(buckets(watch, watchMs))}\n`);
     for (const failure of failures) summary.addRaw(`\n> ${failure}\n`);
   });
 }

@@ -85,13 +85,26 @@ export const spec = defineAction({
       parse: integer(0, 100_000),
     },
     'max-p95-ms': {
-      description: "Fail when the sample's p95 latency exceeds this many milliseconds.",
+      description: "Fail when the sample's (or the watch window's) p95 latency exceeds this many milliseconds.",
       parse: optional(decimal(0)),
     },
     'max-error-rate': {
-      description: 'Highest error rate (0 to 1) allowed in the latency sample.',
+      description: 'Highest error rate (0 to 1) allowed in the latency sample and in the watch window.',
       default: '0',
       parse: decimal(0, 1),
+    },
+    watch: {
+      description:
+        "After the deployment is healthy (and the latency sample passed), keep probing every `interval` for this long (`10m`); 0 skips the watch. Fails on `max-consecutive-failures` failed checks in a row, or when the window's error rate passes `max-error-rate` or its p95 passes `max-p95-ms`.",
+      default: '0',
+      example: '10m',
+      parse: duration(),
+    },
+    'max-consecutive-failures': {
+      description:
+        'Failed checks in a row that fail the watch window. With the default `max-error-rate` of 0 any failed check already fails it: set `max-error-rate` (e.g. `0.05`) to tolerate blips.',
+      default: '3',
+      parse: integer(1, 1000),
     },
     'max-redirects': { description: 'Redirects followed before giving up.', default: '5', parse: integer(0, 50) },
     insecure: {
@@ -108,6 +121,8 @@ export const spec = defineAction({
     'p95-ms': '95th percentile latency of the sample, in ms.',
     'p99-ms': '99th percentile latency of the sample, in ms.',
     'error-rate': 'Share of failed requests in the sample (0 to 1).',
+    'watched-ms': 'Milliseconds the watch window ran (0 without `watch`; less than `watch` when it failed early).',
+    samples: 'Checks made in the watch window.',
     report: 'Path of a JSON report of every attempt and the sample (no header values).',
   },
 });
