@@ -31,6 +31,8 @@ export interface Deployment {
   label?: string;
   /** Where a rollback makes a new deployment (Railway), the id of the deployment it restores. */
   restores?: string;
+  /** What the user must know about this deployment, for the summary (Render: auto-deploy left on by a rollback). */
+  notice?: string;
 }
 
 /** What the CLI did. The flow then asks the platform what really happened (verify). */
