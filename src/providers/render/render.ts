@@ -11,20 +11,11 @@ import {
   type DeployContext,
   type DeployOutcome,
   type Deployment,
-  type DeploymentPhase,
   type Provider,
   type ProviderDeps,
-  tokenRejectedMessage,
 } from '../provider.js';
-import {
-  type DeployStatus,
-  RenderApi,
-  type RenderDeploy,
-  RenderRejected,
-  type RenderService,
-  TOKEN_HELP,
-  type TriggerBody,
-} from './api.js';
+import { RenderApi, type RenderDeploy, type RenderService, type TriggerBody } from './api.js';
+import { PHASES, SETTLED, explainRejection } from './statuses.js';
 
 export interface RenderSettings {
   token: string;
@@ -38,29 +29,6 @@ export interface RenderSettings {
   apiUrl: string;
 }
 
-const PHASES: Record<DeployStatus, DeploymentPhase> = {
-  created: 'in-progress',
-  queued: 'in-progress',
-  build_in_progress: 'in-progress',
-  update_in_progress: 'in-progress',
-  pre_deploy_in_progress: 'in-progress',
-  live: 'succeeded',
-  // Went live, then a newer deploy replaced it: the CLI counts it successful (util.go IsSuccessful).
-  deactivated: 'succeeded',
-  build_failed: 'failed',
-  update_failed: 'failed',
-  pre_deploy_failed: 'failed',
-  canceled: 'failed',
-};
-
-const SETTLED = new Set<string>([
-  'live',
-  'deactivated',
-  'build_failed',
-  'update_failed',
-  'pre_deploy_failed',
-  'canceled',
-]);
 /** The CLI waits up to a minute for a deploy answered 202 to appear (pkg/tui/views/deploycreate.go:20,99-125). */
 const QUEUED_WAIT_MS = 60_000;
 
@@ -78,34 +46,19 @@ export class RenderProvider implements Provider {
     this.api = new RenderApi({ baseUrl: settings.apiUrl, token: settings.token, fetch: deps.fetch, sleep: deps.sleep });
   }
 
-  /** Render's refusals in the kit's words: a rejected key names `token`, an unknown service `service-id`. */
-  private explain(error: unknown): unknown {
-    if (!(error instanceof RenderRejected)) return error;
-    const id = this.settings.serviceId;
-    if (error.status === 401)
-      return new KitError(
-        tokenRejectedMessage({ title: 'Render', tokenHelp: TOKEN_HELP }, `HTTP 401: ${error.message}`),
-      );
-    if (error.status === 403)
-      return new KitError(
-        `Render refused access to service ${id} (HTTP 403: ${error.message}): the API key works, but its owner cannot deploy this service. Check the \`token\` input (RENDER_API_KEY) and \`service-id\`.`,
-      );
-    if (error.status === 404)
-      return new KitError(
-        `Render has no service ${id} that this API key can see (HTTP 404: ${error.message}). Check the \`service-id\` input (srv-…, in the service's dashboard URL) and that RENDER_API_KEY belongs to its workspace.`,
-      );
-    return new KitError(`Render refused the request (HTTP ${error.status}): ${error.message}`);
+  private explain(error: unknown, onService = false): unknown {
+    return explainRejection(error, this.settings.serviceId, onService);
   }
 
-  private guard<T>(promise: Promise<T>): Promise<T> {
+  private guard<T>(promise: Promise<T>, onService = false): Promise<T> {
     return promise.catch((error: unknown) => {
-      throw this.explain(error);
+      throw this.explain(error, onService);
     });
   }
 
   /** The service, read once: this is where a bad key or service id is found, before any change. */
   private serviceInfo(): Promise<RenderService> {
-    this.service ??= this.guard(this.api.service(this.settings.serviceId));
+    this.service ??= this.guard(this.api.service(this.settings.serviceId), true);
     return this.service;
   }
 
