@@ -12,7 +12,11 @@ import type { RunOptions, RunResult } from '../lib/exec.js';
 import type { CliTool, InstalledCli } from './cli.js';
 import type { CommonInputs } from './common-inputs.js';
 
-export type DeployStatus = 'success' | 'failed' | 'unknown';
+/** `skipped`: the platform decided there was nothing to deploy (Railway watch paths); what was live stays live. */
+export type DeployStatus = 'success' | 'skipped' | 'failed' | 'unknown';
+
+/** The step passes: deployed, or nothing needed deploying. */
+export const passed = (status: DeployStatus): boolean => status === 'success' || status === 'skipped';
 
 /** Where a deployment stands, in the platform's own terms mapped to three words. */
 export type DeploymentPhase = 'in-progress' | 'succeeded' | 'failed';
