@@ -12,7 +12,13 @@ import { escapeHtml, table, writeSummary } from '../lib/summary.js';
 import type { InstalledCli } from './cli.js';
 import { type CommonInputs, commonInputs, commonOutputs } from './common-inputs.js';
 import { type DeployReport, deployFlow, describe } from './deploy-flow.js';
-import { type CommonParsedInputs, type Provider, type ProviderDefinition, type ProviderInputs, passed } from './provider.js';
+import {
+  type CommonParsedInputs,
+  type Provider,
+  type ProviderDefinition,
+  type ProviderInputs,
+  passed,
+} from './provider.js';
 import { type RunnerDeps, runnerDeps } from './runner-deps.js';
 
 export function deployActionSpec<I extends Record<string, InputSpec>>(

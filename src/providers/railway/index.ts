@@ -77,7 +77,7 @@ export const railwayInputs = {
   },
 };
 
-const PHASES: Record<string, DeploymentPhase> = {
+export const RAILWAY_PHASES: Record<string, DeploymentPhase> = {
   SUCCESS: 'succeeded',
   SLEEPING: 'succeeded',
   FAILED: 'failed',
@@ -226,7 +226,7 @@ class RailwayProvider implements Provider {
     return {
       id: node.id,
       status: node.status,
-      phase: PHASES[node.status] ?? 'in-progress',
+      phase: RAILWAY_PHASES[node.status] ?? 'in-progress',
       createdAt: node.createdAt,
       url: host ? (/^https?:\/\//.test(host) ? host : `https://${host}`) : undefined,
     };
