@@ -27,7 +27,8 @@
  * "crash", "hang" (uploads, then never returns), "hang-upload" (never returns, nothing
  * uploaded), "stuck" (uploads; the deployment never settles), "upload-400",
  * "malformed" (exit 0 with output that is not the documented JSON), "error-exit"
- * (exit 1 after a good upload: the CLI is wrong, the platform is fine).
+ * (exit 1 after a good upload: the CLI is wrong, the platform is fine), "skipped" (watch
+ * paths matched no changed file: the deployment ends SKIPPED, src/commands/up.rs:346-353).
  */
 import fs from 'node:fs';
 
