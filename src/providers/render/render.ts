@@ -29,7 +29,7 @@ export interface RenderSettings {
   apiUrl: string;
 }
 
-/** The CLI waits up to a minute for a deploy answered 202 to appear (pkg/tui/views/deploycreate.go:20,99-125). */
+/** The CLI waits up to a minute for a deploy answered 202 to appear (pkg/tui/views/deploycreate.go:21,99-125). */
 const QUEUED_WAIT_MS = 60_000;
 
 export class RenderProvider implements Provider {
@@ -128,7 +128,7 @@ export class RenderProvider implements Provider {
       const known = new Set((await this.guard(this.api.deploys(service.id, { limit: 10 }))).map((d) => d.deploy.id));
       say(`POST /services/${service.id}/deploys ${JSON.stringify(body)}`);
       made = await this.api.trigger(service.id, body);
-      // 202: Render queued the deploy and sent no body; it appears in the list (deploycreate.go:43-50).
+      // 202: Render queued the deploy and sent no body; it appears in the list (deploycreate.go:46-52).
       made ??= await this.appeared(service.id, known, Math.min(deadline, Date.now() + QUEUED_WAIT_MS), say);
     } catch (error) {
       const explained = this.explain(error);
