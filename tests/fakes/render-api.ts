@@ -23,9 +23,9 @@
  *   3881-3935; pkg/client/logs/logs_gen.go:155-165).
  * - Statuses (types_gen.go:593-605); a deploy that goes live turns the one before it
  *   `deactivated`; terminal ones as pkg/deploy/util.go:20-40 IsComplete.
- * Not published, so chosen here: error messages ("unauthorized", "not found", "rate limit
- * exceeded"), the cursor format (opaque: the deploy id, base64url). Each in-progress deploy
- * moves one step along its plan per API request.
+ * Not published, so chosen here: error messages ("unauthorized", "not found", "commit …
+ * not found", "rate limit exceeded"), the cursor format (opaque: the deploy id, base64url).
+ * Each in-progress deploy moves one step along its plan per API request.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -177,6 +177,8 @@ export class FakeRenderApi {
       return error(400, 'imageUrl is only valid for image-backed services');
     if (b.commitId && this.state.service.imagePath)
       return error(400, 'commitId is not valid for image-backed services');
+    if (b.commitId && this.state.commits && !this.state.commits.includes(b.commitId as string))
+      return error(400, `commit ${String(b.commitId)} not found`);
     const plan = PLANS[this.state.scenario];
     const deploy = this.newDeploy(
       'api',

@@ -33,6 +33,8 @@ export interface RenderState {
   /** Answer the trigger with 202 and no body (the deploy is queued, then appears in the list). */
   queued?: boolean;
   rollback?: 'ok' | 'fail';
+  /** The commits the service's repository has; a commitId not among them is refused (400). Unset: any. */
+  commits?: string[];
   /** The next N requests answer 429. */
   rateLimited?: number;
   calls: Array<{ method: string; path: string; query: Record<string, string[]>; body?: unknown; auth: boolean }>;
