@@ -7,7 +7,8 @@
 import * as cache from '@actions/cache';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
-import { chmodSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
@@ -18,6 +19,11 @@ export interface CliAsset {
   path: string;
   /** The executable inside the extracted archive. */
   binary: string;
+  /**
+   * Checksum files the release publishes beside the archive (paths below the same base),
+   * tried in order: the archive must match the sha256 listed for its file name there.
+   */
+  checksums?: string[];
 }
 
 export interface CliTool {
@@ -128,6 +134,7 @@ export async function installCli(
         `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,
       );
     }
+    if (asset.checksums) await verifyChecksum(tool, version, asset, archive, base, deps);
     extracted = await deps.extract(archive);
   }
   if (!existsSync(binaryIn(extracted)))
@@ -146,6 +153,47 @@ export async function installCli(
     }
   }
   return done(binary, version, 'download');
+}
+
+/**
+ * The archive's sha256 against the release's checksum file (`<sha256>  <file name>` lines,
+ * as goreleaser writes them). No checksum file, no line for the archive, or another sum:
+ * the CLI is not installed.
+ */
+async function verifyChecksum(
+  tool: CliTool,
+  version: string,
+  asset: CliAsset,
+  archive: string,
+  base: string,
+  deps: InstallDeps,
+): Promise<void> {
+  const name = path.posix.basename(asset.path);
+  const tried: string[] = [];
+  for (const candidate of asset.checksums ?? []) {
+    const url = `${base}${candidate}`;
+    let text: string;
+    try {
+      text = readFileSync(await deps.download(url), 'utf8');
+    } catch (error) {
+      tried.push(`${url} (${errorMessage(error)})`);
+      continue;
+    }
+    const line = text.split(/\r?\n/).find((l) => l.trim().split(/\s+\*?/)[1] === name);
+    const expected = line?.trim().split(/\s+/)[0]?.toLowerCase();
+    if (!expected || !/^[0-9a-f]{64}$/.test(expected))
+      throw new KitError(`${url} lists no sha256 for ${name}: not installing an unverified ${tool.name} ${version}.`);
+    const actual = createHash('sha256').update(readFileSync(archive)).digest('hex');
+    if (actual !== expected)
+      throw new KitError(
+        `The downloaded ${name} does not match the sha256 ${tool.name} published in ${url} (expected ${expected}, got ${actual}): the download is corrupt or was tampered with, so it was not installed.`,
+      );
+    deps.log(`Verified ${name}: its sha256 matches ${url}.`);
+    return;
+  }
+  throw new KitError(
+    `Could not read the checksums ${tool.name} ${version} publishes (tried ${tried.join('; ')}): not installing an unverified CLI.`,
+  );
 }
 
 /** The real runner's dependencies: @actions/io, @actions/tool-cache, @actions/cache. */

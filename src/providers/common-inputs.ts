@@ -59,7 +59,8 @@ export const commonOutputs = {
   url: 'The URL that serves the new deployment, ready for `environment.url` and smoke-test.',
   'previous-deployment-id':
     'What was live before this deploy, recorded before it started (written even when the deploy fails; empty for a first deployment). Pass it to rollback-on-failure `to`.',
-  status: "`success`, `failed` or `unknown`, decided from the platform's own state, not only the CLI's exit code.",
+  status:
+    "`success`, `skipped` (the platform found nothing to deploy; what was live stays live), `failed` or `unknown`, decided from the platform's own state, not only the CLI's exit code.",
 } as const;
 
 export type CommonOutput = keyof typeof commonOutputs;

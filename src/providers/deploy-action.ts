@@ -12,7 +12,13 @@ import { escapeHtml, table, writeSummary } from '../lib/summary.js';
 import type { InstalledCli } from './cli.js';
 import { type CommonInputs, commonInputs, commonOutputs } from './common-inputs.js';
 import { type DeployReport, deployFlow, describe } from './deploy-flow.js';
-import type { CommonParsedInputs, Provider, ProviderDefinition, ProviderInputs } from './provider.js';
+import {
+  type CommonParsedInputs,
+  type Provider,
+  type ProviderDefinition,
+  type ProviderInputs,
+  passed,
+} from './provider.js';
 import { type RunnerDeps, runnerDeps } from './runner-deps.js';
 
 export function deployActionSpec<I extends Record<string, InputSpec>>(
@@ -82,7 +88,7 @@ export async function deployWithOutputs(
   );
   setOutputs(spec, {
     'deployment-id': report.outcome.deployment?.id,
-    url: report.outcome.status === 'success' ? report.outcome.deployment?.url : undefined,
+    url: passed(report.outcome.status) ? report.outcome.deployment?.url : undefined,
     status: report.outcome.status,
   });
   await writeDeploySummary(definition.title, report, deps.installed());
@@ -91,6 +97,10 @@ export async function deployWithOutputs(
 
 export function failUnlessSuccess(definition: Pick<ProviderDefinition, 'title'>, report: DeployReport): void {
   const { outcome } = report;
+  if (outcome.status === 'skipped') {
+    core.notice(`Nothing deployed to ${definition.title}: ${outcome.evidence}.`, { title: 'Deploy skipped' });
+    return;
+  }
   if (outcome.status === 'success') {
     core.info(`Deployed ${describe(outcome.deployment ?? { id: 'unknown' })} to ${definition.title}.`);
     return;
@@ -102,7 +112,7 @@ export function failUnlessSuccess(definition: Pick<ProviderDefinition, 'title'>,
   throw new KitError(message);
 }
 
-const ICON = { success: '✅', failed: '❌', unknown: '⚠️' } as const;
+const ICON = { success: '✅', skipped: '⏭️', failed: '❌', unknown: '⚠️' } as const;
 
 export async function writeDeploySummary(
   title: string,

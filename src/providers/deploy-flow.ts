@@ -8,7 +8,14 @@
 import { errorMessage } from '../lib/errors.js';
 import { formatDuration } from '../lib/duration.js';
 import { tail } from '../lib/exec.js';
-import type { DeployAttempt, DeployContext, DeployOutcome, Deployment, Provider } from './provider.js';
+import {
+  type DeployAttempt,
+  type DeployContext,
+  type DeployOutcome,
+  type Deployment,
+  type Provider,
+  passed,
+} from './provider.js';
 
 export interface DeployReport {
   previous?: Deployment;
@@ -52,8 +59,7 @@ export async function deployFlow(provider: Provider, options: DeployFlowOptions)
       evidence: `${attempt.problem ?? 'the CLI reported success'}, and asking the platform failed: ${errorMessage(error)}`,
     };
   }
-  if (outcome.status !== 'success' && !outcome.logTail)
-    outcome.logTail = await failedLogTail(provider, outcome, attempt);
+  if (!passed(outcome.status) && !outcome.logTail) outcome.logTail = await failedLogTail(provider, outcome, attempt);
   const verified = now();
   return {
     previous,

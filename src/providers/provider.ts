@@ -12,7 +12,11 @@ import type { RunOptions, RunResult } from '../lib/exec.js';
 import type { CliTool, InstalledCli } from './cli.js';
 import type { CommonInputs } from './common-inputs.js';
 
-export type DeployStatus = 'success' | 'failed' | 'unknown';
+/** `skipped`: the platform decided there was nothing to deploy (Railway watch paths); what was live stays live. */
+export type DeployStatus = 'success' | 'skipped' | 'failed' | 'unknown';
+
+/** The step passes: deployed, or nothing needed deploying. */
+export const passed = (status: DeployStatus): boolean => status === 'success' || status === 'skipped';
 
 /** Where a deployment stands, in the platform's own terms mapped to three words. */
 export type DeploymentPhase = 'in-progress' | 'succeeded' | 'failed';
@@ -31,6 +35,8 @@ export interface Deployment {
   label?: string;
   /** Where a rollback makes a new deployment (Railway), the id of the deployment it restores. */
   restores?: string;
+  /** What the user must know about this deployment, for the summary (Render: auto-deploy left on by a rollback). */
+  notice?: string;
 }
 
 /** What the CLI did. The flow then asks the platform what really happened (verify). */

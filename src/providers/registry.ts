@@ -8,9 +8,10 @@ import { fly } from './fly/index.js';
 import type { Provider, ProviderDefinition, ProviderDeps, ProviderInputs } from './provider.js';
 import { railway } from './railway/index.js';
 import { vercel } from './vercel/index.js';
+import { render } from './render/index.js';
 import { vm } from './vm/index.js';
 
-export const definitions: ProviderDefinition[] = [railway, vercel, fly, vm] as unknown as ProviderDefinition[];
+export const definitions: ProviderDefinition[] = [railway, vercel, fly, render, vm] as unknown as ProviderDefinition[];
 
 export const providerNames = (): string[] => definitions.map((definition) => definition.name);
 

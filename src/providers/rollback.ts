@@ -97,7 +97,7 @@ export async function rollbackFlow(provider: Provider, options: RollbackOptions)
     );
   live = { ...live, restores: expected.restores ?? live.restores };
   options.log(`${provider.name} serves ${describe(target)} again${live.id === target.id ? '' : ` as ${live.id}`}.`);
-  return report({ rolledBack: true, live, durationMs: now() - started });
+  return report({ rolledBack: true, live, notice: made?.notice, durationMs: now() - started });
 }
 
 async function safeLogTail(provider: Provider, deployment: Deployment): Promise<string | undefined> {

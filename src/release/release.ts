@@ -8,7 +8,7 @@
  */
 import { errorMessage } from '../lib/errors.js';
 import { type DeployReport, deployFlow, describe } from '../providers/deploy-flow.js';
-import type { DeployStatus, Deployment, Provider } from '../providers/provider.js';
+import { type DeployStatus, type Deployment, type Provider, passed } from '../providers/provider.js';
 import { rollbackFlow } from '../providers/rollback.js';
 import type { SmokeSettings } from '../providers/smoke-step.js';
 import { type PlannedService, smokeFor } from './plan.js';
@@ -133,7 +133,7 @@ async function deployOne(
   entry.verdict = outcome.status;
   entry.evidence = outcome.evidence;
   if (outcome.deployment) entry.deployment = brief(outcome.deployment);
-  if (outcome.status !== 'success')
+  if (!passed(outcome.status))
     return `${service.name} (${service.definition.title}) ${outcome.status === 'failed' ? 'failed' : 'did not reach a known state'}: ${outcome.evidence}`;
   entry.after = entry.deployment?.text;
   const url = outcome.deployment?.url;

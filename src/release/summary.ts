@@ -9,7 +9,7 @@ const HEADING = {
   'rolled-back': 'rolled back ↩️',
 } as const;
 
-const VERDICT = { success: 'success ✅', failed: 'failed ❌', unknown: 'unknown ⚠️' } as const;
+const VERDICT = { success: 'success ✅', skipped: 'skipped ⏭️', failed: 'failed ❌', unknown: 'unknown ⚠️' } as const;
 
 function after(entry: ServiceProgress): string {
   if (!entry.started) return 'not deployed (untouched)';

@@ -17,6 +17,9 @@
  *   and the new deployment it creates).
  * - buildLogs(deploymentId) / deploymentLogs(deploymentId, limit) → [{message, timestamp}]
  *   (BuildLogs.graphql, DeploymentLogs.graphql).
+ * - a token sent as Project-Access-Token that is no project token → "Project Token not found"
+ *   (railwayapp/cli src/client.rs:586-597 maps exactly that message to a rejected RAILWAY_TOKEN);
+ *   a bad Bearer token → "Not Authorized" (client.rs:597).
  * - statuses from the DeploymentStatus enum (src/gql/schema.json; PLATFORMS.md §2.2); a
  *   superseded SUCCESS deployment turns REMOVED and stays restorable (canRollback).
  * Not documented, so chosen here: the wording "Deployment not found" for an unknown id.
@@ -49,7 +52,8 @@ export interface RailwayState {
   tokenEnvironment: string;
   services: Array<{ id: string; name: string }>;
   deployments: FakeDeployment[];
-  scenario: { up?: string; rollback?: 'ok' | 'fail'; api?: 'down' };
+  /** rollback: `in-place` restores the target itself (it turns SUCCESS) instead of making a new deployment. */
+  scenario: { up?: string; rollback?: 'ok' | 'fail' | 'in-place'; api?: 'down' };
   calls: Array<Record<string, unknown>>;
 }
 
@@ -125,9 +129,19 @@ export class FakeRailwayApi {
           return reply(400, { errors: [{ message: 'Invalid JSON body' }] });
         }
         const auth = this.authenticate(state, req.headers);
-        state.calls.push({ tool: 'api', auth: auth ?? 'rejected', query: request.query, variables: request.variables });
+        const known = auth === 'project' || auth === 'account' ? auth : undefined;
+        state.calls.push({
+          tool: 'api',
+          auth: known ?? 'rejected',
+          query: request.query,
+          variables: request.variables,
+        });
         advance(state);
-        const result = auth ? this.dispatch(state, auth, request.query, request.variables ?? {}) : notAuthorized();
+        const result = known
+          ? this.dispatch(state, known, request.query, request.variables ?? {})
+          : auth === 'unknown-project-token'
+            ? errors('Project Token not found')
+            : notAuthorized();
         this.save(state);
         reply(200, result);
       });
@@ -144,9 +158,11 @@ export class FakeRailwayApi {
   private authenticate(
     state: RailwayState,
     headers: NodeJS.Dict<string | string[]>,
-  ): 'project' | 'account' | undefined {
+  ): 'project' | 'account' | 'unknown-project-token' | undefined {
     const projectToken = headers['project-access-token'];
-    if (projectToken) return projectToken === state.projectToken ? 'project' : undefined;
+    // Any other token sent as a project token: Railway answers "Project Token not found",
+    // the message railwayapp/cli maps to a rejected RAILWAY_TOKEN (src/client.rs:586-597, v5.43.1).
+    if (projectToken) return projectToken === state.projectToken ? 'project' : 'unknown-project-token';
     const bearer = /^Bearer (.+)$/.exec(String(headers.authorization ?? ''))?.[1];
     return bearer && bearer === state.accountToken ? 'account' : undefined;
   }
@@ -167,6 +183,10 @@ export class FakeRailwayApi {
       const target = state.deployments.find((d) => d.id === variables.id);
       if (!target) return errors('Deployment not found');
       if (!target.canRollback) return errors('Deployment cannot be rolled back');
+      if (state.scenario.rollback === 'in-place') {
+        target.plan = [target.status, 'DEPLOYING', 'SUCCESS'];
+        return { data: { deploymentRollback: true } };
+      }
       const id = `dep-${String(state.deployments.length + 1).padStart(4, '0')}-rb`;
       state.deployments.push({
         ...target,

@@ -27,7 +27,8 @@
  * "crash", "hang" (uploads, then never returns), "hang-upload" (never returns, nothing
  * uploaded), "stuck" (uploads; the deployment never settles), "upload-400",
  * "malformed" (exit 0 with output that is not the documented JSON), "error-exit"
- * (exit 1 after a good upload: the CLI is wrong, the platform is fine).
+ * (exit 1 after a good upload: the CLI is wrong, the platform is fine), "skipped" (watch
+ * paths matched no changed file: the deployment ends SKIPPED, src/commands/up.rs:346-353).
  */
 import fs from 'node:fs';
 
@@ -148,6 +149,8 @@ if (scenario === 'hang-upload') {
     crash: ['INITIALIZING', 'BUILDING', 'DEPLOYING', 'CRASHED'],
     hang: ['INITIALIZING', 'BUILDING'],
     stuck: ['INITIALIZING', 'BUILDING'],
+    // Watch paths matched no changed file (src/commands/up.rs:346-353 at v5.43.1).
+    skipped: ['INITIALIZING', 'BUILDING', 'SKIPPED'],
   };
   const fresh = load();
   const id = `dep-${String(fresh.deployments.length + 1).padStart(4, '0')}-${Date.now().toString(36)}`;
@@ -166,7 +169,9 @@ if (scenario === 'hang-upload') {
     buildLogs:
       scenario === 'fail'
         ? ['npm ci', 'npm run build', 'error TS2322: Type string is not assignable to type number.', 'Build failed']
-        : ['npm ci', 'npm run build', 'Build succeeded'],
+        : scenario === 'skipped'
+          ? ['No changed files matched patterns: api/**']
+          : ['npm ci', 'npm run build', 'Build succeeded'],
     deployLogs:
       scenario === 'crash' ? ['node server.js', 'Error: listen EADDRINUSE'] : ['node server.js', 'listening on 8080'],
   });

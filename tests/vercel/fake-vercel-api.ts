@@ -48,7 +48,7 @@ export interface FakeDeployment {
   projectId: string;
   ownerId: string;
   target: 'production' | null;
-  readyState: 'QUEUED' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED';
+  readyState: 'QUEUED' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
   errorCode?: string;
   errorMessage?: string;
   alias: string[];
@@ -240,6 +240,33 @@ export class FakeVercelApi {
       type: 'LAMBDAS',
       public: false,
       regions: ['iad1'],
+    };
+  }
+
+  /**
+   * An item of GET /v6/deployments: @vercel/sdk 1.28.35 src/models/getdeploymentsop.ts:693-848
+   * (Deployments). Its id is `uid`; there is no `id` and no `alias` field.
+   */
+  private listItemJson(d: FakeDeployment) {
+    return {
+      uid: d.id,
+      name: d.name,
+      url: d.url,
+      created: d.createdAt,
+      createdAt: d.createdAt,
+      buildingAt: d.buildingAt,
+      ...(d.ready ? { ready: d.ready } : {}),
+      projectId: d.projectId,
+      target: d.target,
+      readyState: d.readyState,
+      state: d.readyState,
+      ...(d.errorCode ? { errorCode: d.errorCode, errorMessage: d.errorMessage } : {}),
+      aliasAssigned: d.aliasAssigned,
+      aliasError: null,
+      inspectorUrl: `https://vercel.com/${TEAM.slug}/${d.name}/${d.id.slice(4)}`,
+      creator: { uid: USER.id, username: USER.username },
+      meta: d.meta,
+      type: 'LAMBDAS',
     };
   }
 
@@ -442,10 +469,7 @@ export class FakeVercelApi {
       .sort((a, b) => b.createdAt - a.createdAt);
     const page = list.slice(0, limit);
     send(res, 200, {
-      deployments: page.map((d) => ({
-        ...this.deploymentJson(d),
-        state: d.readyState,
-      })),
+      deployments: page.map((d) => this.listItemJson(d)),
       pagination: {
         count: page.length,
         next: list.length > limit ? page.at(-1)!.createdAt : null,

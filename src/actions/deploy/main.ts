@@ -4,6 +4,7 @@ import { KitError } from '../../lib/errors.js';
 import { sleep } from '../../lib/retry.js';
 import { deployWithOutputs, failUnlessSuccess, providerFromInputs } from '../../providers/deploy-action.js';
 import { readProviderInputs } from '../../providers/provider-inputs.js';
+import { passed } from '../../providers/provider.js';
 import { rollbackFlow } from '../../providers/rollback.js';
 import { writeRollbackSummary } from '../../providers/rollback-action.js';
 import { runSmokeStep, smokeSettings } from '../../providers/smoke-step.js';
@@ -19,7 +20,7 @@ export async function run(): Promise<void> {
 
   const report = await deployWithOutputs(spec, definition, provider, deps, providerInputs.timeout);
   let failure: string | undefined;
-  if (report.outcome.status !== 'success') {
+  if (!passed(report.outcome.status)) {
     try {
       failUnlessSuccess(definition, report);
     } catch (error) {

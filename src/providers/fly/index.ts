@@ -37,9 +37,14 @@ export const flyCli: CliTool = {
     const os = platform === 'linux' ? 'Linux' : platform === 'darwin' ? 'macOS' : undefined;
     const cpu = arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'arm64' : undefined;
     if (!os || !cpu) return undefined;
+    const dir = `/superfly/flyctl/releases/download/v${version}`;
     return {
-      path: `/superfly/flyctl/releases/download/v${version}/flyctl_${version}_${os}_${cpu}.tar.gz`,
+      path: `${dir}/flyctl_${version}_${os}_${cpu}.tar.gz`,
       binary: 'flyctl',
+      // Releases are cut with .goreleaser.2.yml (.github/workflows/release.yml:102), which sets
+      // no checksum name: goreleaser's default <project>_<version>_checksums.txt; the older
+      // .goreleaser.yml:96-97 named it checksums.txt.
+      checksums: [`${dir}/flyctl_${version}_checksums.txt`, `${dir}/checksums.txt`],
     };
   },
 };

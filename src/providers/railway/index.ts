@@ -11,10 +11,11 @@ import { tail } from '../../lib/exec.js';
 import { optional, text } from '../../lib/schemas.js';
 import type { CliTool } from '../cli.js';
 import { commonInputs } from '../common-inputs.js';
-import { describeTimeout } from '../deploy-flow.js';
+import { describeTimeout, verifyByPlatform } from '../deploy-flow.js';
 import {
   type DeployAttempt,
   type DeployContext,
+  type DeployOutcome,
   type Deployment,
   type DeploymentPhase,
   type Provider,
@@ -76,7 +77,7 @@ export const railwayInputs = {
   },
 };
 
-const PHASES: Record<string, DeploymentPhase> = {
+export const RAILWAY_PHASES: Record<string, DeploymentPhase> = {
   SUCCESS: 'succeeded',
   SLEEPING: 'succeeded',
   FAILED: 'failed',
@@ -225,7 +226,7 @@ class RailwayProvider implements Provider {
     return {
       id: node.id,
       status: node.status,
-      phase: PHASES[node.status] ?? 'in-progress',
+      phase: RAILWAY_PHASES[node.status] ?? 'in-progress',
       createdAt: node.createdAt,
       url: host ? (/^https?:\/\//.test(host) ? host : `https://${host}`) : undefined,
     };
@@ -351,6 +352,24 @@ class RailwayProvider implements Provider {
     }
   }
 
+  /**
+   * SKIPPED: watch paths matched no changed file, so nothing was built and what was live
+   * stays live; the CLI exits 0 on it in CI (src/commands/up.rs:346-353 "No changed files
+   * matched patterns"). Not a failure, and nothing to roll back.
+   */
+  async verify(attempt: DeployAttempt, previous: Deployment | undefined): Promise<DeployOutcome> {
+    const ours = attempt.deployment;
+    if (ours?.status === 'SKIPPED') {
+      const live = await this.current();
+      return {
+        status: 'skipped',
+        deployment: { ...ours, url: live?.url ?? ours.url },
+        evidence: `Railway skipped ${ours.id}: no changed file matched the service's watch paths, so nothing was deployed; ${live?.id ?? previous?.id ?? 'nothing'} stays live`,
+      };
+    }
+    return verifyByPlatform(this, attempt, previous);
+  }
+
   async previousSuccessful(before?: string): Promise<Deployment | undefined> {
     const all = await this.list(50);
     const from = before ? all.findIndex((d) => d.id === before) : -1;
@@ -374,6 +393,9 @@ class RailwayProvider implements Provider {
     let delay = 500;
     for (;;) {
       const fresh = (await this.list(20)).find((d) => !known.has(d.id));
+      // deploymentRollback may also restore the target in place: then the target itself turns SUCCESS.
+      const inPlace = fresh ? undefined : await this.find(target.id);
+      if (inPlace?.status === 'SUCCESS') return inPlace;
       if (fresh && SETTLED.has(fresh.status ?? '')) {
         if (fresh.status !== 'SUCCESS')
           throw new KitError(

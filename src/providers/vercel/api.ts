@@ -13,7 +13,12 @@ import { tokenRejectedMessage } from '../provider.js';
 
 export const DEFAULT_API_URL = 'https://api.vercel.com';
 
-export type ReadyState = 'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED';
+/** @vercel/sdk 1.28.35 src/models/getdeploymentsop.ts:549-558 (GetDeploymentsReadyState). */
+export type ReadyState =
+  'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
+
+/** States a deployment never leaves for READY: failed, stopped, blocked (e.g. by a paused team or a seat block) or deleted. */
+export const FAILED_STATES: ReadonlySet<string> = new Set(['ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
 
 export interface VercelDeployment {
   id: string;
@@ -185,15 +190,19 @@ export class VercelApi {
     projectId: string,
     options: { target?: 'production'; until?: number; since?: number; state?: string } = {},
   ): Promise<VercelDeployment[]> {
-    const body = await this.get<{ deployments: VercelDeployment[] }>('v6/deployments', {
-      projectId,
-      target: options.target,
-      state: options.state,
-      limit: '20',
-      until: options.until === undefined ? undefined : String(options.until),
-      since: options.since === undefined ? undefined : String(options.since),
-    });
-    return body.deployments.sort((a, b) => b.createdAt - a.createdAt);
+    // List items name the id `uid`, not `id` (@vercel/sdk getdeploymentsop.ts:693-848, Deployments.uid).
+    const body = await this.get<{ deployments: Array<Omit<VercelDeployment, 'id'> & { uid: string }> }>(
+      'v6/deployments',
+      {
+        projectId,
+        target: options.target,
+        state: options.state,
+        limit: '20',
+        until: options.until === undefined ? undefined : String(options.until),
+        since: options.since === undefined ? undefined : String(options.since),
+      },
+    );
+    return body.deployments.map((item) => ({ ...item, id: item.uid })).sort((a, b) => b.createdAt - a.createdAt);
   }
 }
 

@@ -15,7 +15,7 @@ import type {
   Provider,
   ProviderDeps,
 } from '../provider.js';
-import { VercelApi, type VercelDeployment, stateOf, tokenRejected } from './api.js';
+import { FAILED_STATES, VercelApi, type VercelDeployment, stateOf, tokenRejected } from './api.js';
 import {
   buildArgs,
   cliEnv,
@@ -162,7 +162,7 @@ export class VercelProvider implements Provider {
     const state = stateOf(created);
     const deployment = toDeployment(created, false);
     const named = `deployment ${created.id} is ${state ?? 'in an unknown state'}`;
-    if (state === 'ERROR' || state === 'CANCELED') {
+    if (state && FAILED_STATES.has(state)) {
       const why = created.errorMessage ? `: ${created.errorMessage}` : '';
       return {
         status: 'failed',
@@ -319,10 +319,10 @@ function toDeployment(d: VercelDeployment, isLive: boolean): Deployment {
   };
 }
 
-/** READY / ERROR and CANCELED / the rest (client/src/utils/ready-state.ts isReady/isFailed). */
+/** READY / ERROR, CANCELED, BLOCKED, DELETED / the rest (client/src/utils/ready-state.ts isReady/isFailed; @vercel/sdk GetDeploymentsReadyState). */
 function phaseOf(state: string | undefined): DeploymentPhase | undefined {
   if (!state) return undefined;
   if (state === 'READY') return 'succeeded';
-  if (state === 'ERROR' || state.endsWith('_ERROR') || state === 'CANCELED') return 'failed';
+  if (FAILED_STATES.has(state) || state.endsWith('_ERROR')) return 'failed';
   return 'in-progress';
 }
