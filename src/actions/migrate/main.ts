@@ -4,21 +4,14 @@ import path from 'node:path';
 import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
-import { sleep } from '../../lib/retry.js';
 import { runCommand, tail } from '../../lib/exec.js';
 import { table, writeSummary } from '../../lib/summary.js';
-import { type DatabaseUrl, childEnv, connect, scrub } from '../../db/connection.js';
-import {
-  type MigrateResult,
-  type MigrationFile,
-  MigrationError,
-  loadMigrations,
-  migrate,
-} from '../../migrate/sql-engine.js';
+import { childEnv, scrub } from '../../db/connection.js';
+import { runSql } from './run-sql.js';
 import { type ConcreteTool, detectTool, toolCommand } from '../../migrate/tools.js';
 import { spec } from './spec.js';
 
-type MigrateInputs = ReturnType<typeof readInputs<typeof spec>>;
+export type MigrateInputs = ReturnType<typeof readInputs<typeof spec>>;
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
@@ -45,106 +38,6 @@ export async function run(): Promise<void> {
 
   if (tool === 'sql') await runSql(inputs, cwd, workspace);
   else await runTool(tool, inputs, cwd);
-}
-
-async function runSql(inputs: MigrateInputs, cwd: string, workspace: string): Promise<void> {
-  const directory = path.resolve(cwd, inputs.directory);
-  const files = loadMigrations(directory);
-  const db = inputs.databaseUrl;
-  const client = await connect(db, { applicationName: 'deploy-kit migrate' });
-  const started = Date.now();
-  let result: MigrateResult;
-  try {
-    result = await core.group(`Migrating ${db.label} with ${files.length} file(s) from ${inputs.directory}`, () =>
-      migrate(
-        client,
-        files,
-        { table: inputs.table, lockTimeoutMs: inputs.lockTimeout, dryRun: inputs.dryRun },
-        { log: core.info, sleep, now: Date.now },
-      ),
-    );
-  } catch (error) {
-    if (error instanceof MigrationError) {
-      setOutputs(spec, {
-        applied: error.applied.length,
-        'applied-versions': JSON.stringify(error.applied.map((a) => a.version)),
-      });
-      core.error(scrub(error.message, db), {
-        title: 'Migration failed',
-        file: path.relative(workspace, error.file),
-        startLine: error.line,
-        startColumn: error.column,
-      });
-      await summarizeFailure(error, db);
-    }
-    if (error instanceof MigrationError)
-      // The annotation above has the details; the step's failure message says what failed.
-      throw new KitError(scrub(error.message.split('\n')[0] as string, db));
-    throw error instanceof KitError ? new KitError(scrub(error.message, db)) : error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-
-  const plan = planMarkdown(result.pending);
-  setOutputs(spec, {
-    applied: result.applied.length,
-    pending: result.pending.length,
-    'applied-versions': JSON.stringify(result.applied.map((a) => a.version)),
-    plan,
-  });
-  for (const name of result.adopted)
-    core.info(`${name} was recorded by another runner without a checksum; its checksum is now recorded.`);
-  if (result.missingFiles.length)
-    core.warning(
-      `Recorded as applied but not in ${inputs.directory}: ${result.missingFiles.join(', ')}. Was a migration file deleted or renamed?`,
-    );
-  await writeSummary((summary) => {
-    if (inputs.dryRun) {
-      summary.addHeading(`Migration plan for ${db.label} (dry run: nothing changed)`, 3);
-      summary.addRaw(result.pending.length ? `\n${plan}\n` : '\nNothing to apply: the database is up to date.\n');
-    } else {
-      summary.addHeading(`Migrations applied to ${db.label} ✅`, 3);
-      summary.addTable(
-        table(
-          ['migration', 'duration'],
-          result.applied.map((a) => [path.basename(a.file), formatDuration(a.durationMs)]),
-        ),
-      );
-      summary.addRaw(
-        `\n${result.applied.length} applied, ${result.upToDate} already applied, in ${formatDuration(Date.now() - started)}.\n`,
-      );
-    }
-  });
-  core.info(
-    inputs.dryRun
-      ? `Dry run: ${result.pending.length} migration(s) pending, nothing changed.`
-      : `Applied ${result.applied.length} migration(s); ${result.upToDate} were already applied.`,
-  );
-}
-
-export function planMarkdown(pending: MigrationFile[]): string {
-  if (!pending.length) return 'Nothing to apply.';
-  const rows = pending.map(
-    (file, i) =>
-      `| ${i + 1} | ${file.name} | ${file.sizeBytes} B | ${file.noTransaction ? 'no (no-transaction)' : 'yes'} |`,
-  );
-  return ['| # | migration | size | in a transaction |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-
-async function summarizeFailure(error: MigrationError, db: DatabaseUrl): Promise<void> {
-  await writeSummary((summary) => {
-    summary.addHeading(`Migration failed on ${db.label} ❌`, 3);
-    summary.addTable(
-      table(
-        ['migration', 'result'],
-        [
-          ...error.applied.map((a) => [path.basename(a.file), `applied in ${formatDuration(a.durationMs)}`]),
-          [path.basename(error.file), `failed at line ${error.line}`],
-        ],
-      ),
-    );
-    summary.addCodeBlock(scrub(error.message, db));
-  });
 }
 
 /** The tool's plan/status command for a dry run: shows what would run, changes nothing. */
