@@ -82,6 +82,8 @@ export async function applyFile(ctx: ApplyContext, file: MigrationFile): Promise
     }
     await watching.stop();
   }
+  // The file's SET ROLE / search_path must not decide where (or as whom) it is recorded.
+  await db.query('SET SESSION AUTHORIZATION DEFAULT; RESET ALL');
   if (file.noTransaction) {
     const named = indexNames(file.sql);
     const after = await invalidIndexes(db);

@@ -21,7 +21,7 @@ import { type HistoryTool, openHistory } from './history.js';
 import { acquireLock, releaseLock } from './lock.js';
 import type { AppliedMigration } from './migration-error.js';
 import type { Queryable } from './queryable.js';
-import type { TableName } from './table-name.js';
+import { type TableName, tableName } from './table-name.js';
 
 export { loadMigrations, type MigrationFile } from './files.js';
 export { MigrationError, type AppliedMigration } from './migration-error.js';
@@ -71,8 +71,12 @@ export async function migrate(
   options: EngineOptions,
   deps: EngineDeps,
 ): Promise<MigrateResult> {
-  const { table } = options;
   const deadline = deps.now() + options.timeoutMs;
+  // Schema-qualified from here on: what a file does to search_path cannot move the history.
+  const current = await db.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+  const table = options.table.schema
+    ? options.table
+    : tableName(options.table.name, current.rows[0]?.schema ?? 'public');
   if (!options.dryRun) await acquireLock(db, table, options.timeoutMs, deps);
   try {
     const history = await openHistory(db, table, files);

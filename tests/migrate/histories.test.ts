@@ -144,7 +144,7 @@ describe('node-pg-migrate', () => {
     const run = await migrateIn(cwd, url);
     expect(errors(run)).toBe('');
     expect(applied(run)).toEqual(['1700000000001_posts']);
-    expect(run.log).toContain('History: "pgmigrations" (node-pg-migrate).');
+    expect(run.log).toContain('History: "public"."pgmigrations" (node-pg-migrate).');
     expect(await rows(server.pg, url, 'SELECT id, name FROM pgmigrations ORDER BY id')).toEqual([
       { id: 1, name: '1700000000000_users' },
       { id: 2, name: '1700000000001_posts' },

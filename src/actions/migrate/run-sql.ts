@@ -69,8 +69,7 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
     'applied-versions': JSON.stringify(result.applied.map((a) => a.version)),
     plan,
   });
-  if (result.historyTool !== 'deploy-kit' || result.historyTable !== inputs.table.sql)
-    core.info(`History: ${result.historyTable} (${result.historyTool}).`);
+  if (result.historyTool !== 'deploy-kit') core.info(`History: ${result.historyTable} (${result.historyTool}).`);
   for (const note of result.notes) core.info(note);
   if (result.outOfOrder.length)
     core.warning(
