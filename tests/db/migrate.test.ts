@@ -290,7 +290,7 @@ describe('migrate with other tools', () => {
     );
     const ok = await migrateIn(cwd, url, { tool: 'command', command: 'node migrate.mjs 0' });
     expect(failed(ok)).toBe('');
-    expect(ok.log).toContain('migrated with postgres://postgres@127.0.0.1'); // the URL is shown without its password
+    expect(ok.log).toContain('migrated with postgresql://postgres@127.0.0.1'); // as postgresql://, shown without its password
     expect(await tables(servers.pg15, url)).toEqual(['from_command']);
     expectSecretKept(ok, servers.pg15.password);
 
@@ -336,20 +336,6 @@ describe('migrate with other tools', () => {
     expect(bad.exitCode).toBe(1);
     expect(failed(bad)).toMatch(
       /npx --no-install knex migrate:latest failed with exit code 1:.*syntax error at or near "SELEC"/s,
-    );
-  });
-
-  test('a missing tool says how to install it', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'dk-migrate-'));
-    writeFileSync(path.join(cwd, 'alembic.ini'), '[alembic]\n');
-    const run = await runAction('migrate', {
-      cwd,
-      inputs: { 'database-url': 'postgres://u:p@127.0.0.1:1/db' },
-      env: { PATH: path.dirname(process.execPath) },
-    });
-    expect(run.log).toContain('tool: auto → alembic (found alembic.ini');
-    expect(failed(run)).toContain(
-      'alembic was not found on PATH (tool: alembic). Install it in an earlier step: pip install alembic',
     );
   });
 
