@@ -46,6 +46,8 @@ export interface EngineDeps {
   now: () => number;
   /** Samples who blocks a waiting statement (a second session). */
   watch?: BlockerWatch;
+  /** Sees the pending files once decided, before any change (lint); may refuse by throwing. */
+  review?: (pending: MigrationFile[]) => Promise<void>;
 }
 
 export interface MigrateResult {
@@ -103,6 +105,7 @@ export async function migrate(
           `before ${files[lastApplied]?.name}, which is already applied. Rename ${outOfOrder.length > 1 ? 'them' : 'it'} ` +
           'to sort after the applied files, or set out-of-order: warn to apply it anyway. Nothing was changed.',
       );
+    await deps.review?.(pending);
     const missingFiles = history.missing(files);
     const base = {
       upToDate: files.length - pending.length,

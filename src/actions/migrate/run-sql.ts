@@ -15,12 +15,14 @@ import {
   migrate,
 } from '../../migrate/sql-engine.js';
 import type { MigrateInputs } from './main.js';
+import { lintMarkdown, prepareLinter } from './lint-step.js';
 import { spec } from './spec.js';
 
 export async function runSql(inputs: MigrateInputs, cwd: string, workspace: string): Promise<void> {
   const directory = path.resolve(cwd, inputs.directory);
   const files = loadMigrations(directory);
   const db = inputs.databaseUrl;
+  const linter = await prepareLinter(inputs.lint, cwd, workspace);
   const client = await connect(db, { applicationName: 'deploy-kit migrate' });
   const watch = blockerWatch(() => connect(db, { applicationName: 'deploy-kit migrate (lock monitor)' }));
   const started = Date.now();
@@ -37,7 +39,7 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
           dryRun: inputs.dryRun,
           outOfOrder: inputs.outOfOrder,
         },
-        { log: core.info, sleep, now: Date.now, watch },
+        { log: core.info, sleep, now: Date.now, watch, review: linter.review },
       ),
     );
   } catch (error) {
@@ -56,13 +58,14 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
       // The annotation above has the details; the step's failure message says what failed.
       throw new KitError(scrub(error.message.split('\n')[0] as string, db));
     }
+    if (linter.findings.length) await writeSummary((summary) => summary.addRaw(lintMarkdown(linter)));
     throw error instanceof KitError ? new KitError(scrub(error.message, db)) : error;
   } finally {
     await watch.close();
     await client.end().catch(() => undefined);
   }
 
-  const plan = planMarkdown(result.pending);
+  const plan = planMarkdown(result.pending) + lintMarkdown(linter);
   setOutputs(spec, {
     applied: result.applied.length,
     pending: result.pending.length,
@@ -95,6 +98,7 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
       summary.addRaw(
         `\n${result.applied.length} applied, ${result.upToDate} already applied, in ${formatDuration(Date.now() - started)}.\n`,
       );
+      summary.addRaw(lintMarkdown(linter));
     }
   });
   core.info(

@@ -69,6 +69,12 @@ export const spec = defineAction({
       default: 'warn',
       parse: oneOf(['warn', 'error'] as const),
     },
+    lint: {
+      description:
+        "For `tool: sql`: check the SQL that will run (pending files' up sections) with squawk (npm squawk-cli, pinned; installed with npm when it is not on PATH): `warn` (annotations and a table in the summary and plan), `error` (refuse to migrate on any finding, nothing changed), or `off`. `-- squawk-ignore <rule>` in a file acknowledges a finding.",
+      default: 'warn',
+      parse: oneOf(['off', 'warn', 'error'] as const),
+    },
     timeout: {
       description:
         "Deadline for the whole migration: with `tool: sql`, waiting for another run's lock and every statement (PostgreSQL cancels the one running); other tools' processes are stopped after it.",

@@ -1,0 +1,81 @@
+import * as core from '@actions/core';
+import path from 'node:path';
+import { KitError, errorMessage } from '../../lib/errors.js';
+import { installCli, runnerInstallDeps } from '../../providers/cli.js';
+import type { MigrationFile } from '../../migrate/files.js';
+import { type Finding, lintSql, ruleUrl, squawkCli } from '../../migrate/squawk.js';
+
+export type LintMode = 'off' | 'warn' | 'error';
+
+export interface Linter {
+  /** Lints the files about to run; with lint: error, refuses (before any change) on findings. */
+  review(pending: MigrationFile[]): Promise<void>;
+  findings: Finding[];
+  /** How many files were linted. */
+  reviewed: number;
+  /** squawk's version, or why lint did not run. */
+  status: string;
+}
+
+/** Finds or installs squawk before the run takes its lock. */
+export async function prepareLinter(mode: LintMode, cwd: string, workspace: string): Promise<Linter> {
+  const linter: Linter = { findings: [], reviewed: 0, status: 'off', review: async () => undefined };
+  if (mode === 'off') return linter;
+  let squawk: string;
+  try {
+    const installed = await installCli(squawkCli, undefined, runnerInstallDeps(core.info));
+    squawk = installed.path;
+    linter.status = `squawk ${installed.version}`;
+  } catch (error) {
+    if (mode === 'error') throw new KitError(`lint: error, and squawk could not be installed: ${errorMessage(error)}`);
+    core.warning(`Lint skipped: squawk could not be installed (${errorMessage(error)}).`);
+    linter.status = 'skipped (squawk not installed)';
+    return linter;
+  }
+  linter.review = async (pending) => {
+    if (!pending.length) return;
+    linter.reviewed = pending.length;
+    const inputs = pending.map((f) => ({
+      file: path.relative(workspace, f.file),
+      sql: f.sql,
+      inTransaction: !f.noTransaction,
+    }));
+    linter.findings = await lintSql(squawk, inputs, cwd);
+    const annotate = mode === 'error' ? core.error : core.warning;
+    for (const f of linter.findings)
+      annotate(`${f.message}${f.help ? ` ${f.help}` : ''} (${ruleUrl(f.rule)})`, {
+        title: `squawk: ${f.rule}`,
+        file: f.file,
+        startLine: f.line,
+        startColumn: f.column,
+      });
+    core.info(`Lint (${linter.status}): ${linter.findings.length} finding(s) in ${pending.length} pending file(s).`);
+    if (mode === 'error' && linter.findings.length)
+      throw new KitError(
+        `lint: error — squawk found ${linter.findings.length} problem(s) in the pending migrations ` +
+          `(${[...new Set(linter.findings.map((f) => f.rule))].join(', ')}). Nothing was applied. Fix them, or ` +
+          'acknowledge one with `-- squawk-ignore <rule>` above the statement.',
+      );
+  };
+  return linter;
+}
+
+/** Markdown table of the findings, for the summary and the plan output. */
+export function lintMarkdown(linter: Linter): string {
+  if (linter.status === 'off' || (linter.status.startsWith('squawk') && !linter.reviewed)) return '';
+  if (!linter.status.startsWith('squawk')) return `\nLint: ${linter.status}.\n`;
+  if (!linter.findings.length) return `\nLint (${linter.status}): no findings.\n`;
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = linter.findings.map(
+    (f) => `| ${f.file}:${f.line} | [${f.rule}](${ruleUrl(f.rule)}) | ${cell(f.message)} |`,
+  );
+  return [
+    '',
+    `Lint (${linter.status}): ${linter.findings.length} finding(s)`,
+    '',
+    '| where | rule | finding |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
