@@ -137,8 +137,18 @@ export async function migrate(
       );
       await applyFile(ctx, file);
       const durationMs = deps.now() - started;
-      await history.record(db, file, durationMs);
-      if (!file.noTransaction) await db.query('COMMIT');
+      try {
+        await history.record(db, file, durationMs);
+        if (!file.noTransaction) await db.query('COMMIT');
+      } catch (error) {
+        if (!file.noTransaction) await db.query('ROLLBACK').catch(() => undefined);
+        throw new KitError(
+          `${file.name} ran, but recording it in ${history.table.sql} failed: ${(error as Error).message}. ` +
+            (file.noTransaction
+              ? 'It ran outside a transaction, so its changes stay: record it by hand or make it safe to run again.'
+              : 'Its transaction was rolled back: nothing from it was applied.'),
+        );
+      }
       applied.push({ version: file.version, file: file.file, durationMs });
       deps.log(`Applied ${file.name} in ${formatDuration(durationMs)}`);
     }

@@ -153,3 +153,25 @@ describe('out-of-order files', () => {
     expect(warnings(warned)).toContain('Out of order: 002_b.sql was applied after later files');
   });
 });
+
+describe('as a database owner that is not a superuser (a managed database)', () => {
+  test('applies, resets its session between files, and records', async () => {
+    const url = new URL(await server.pg.createDatabase());
+    const db = dbName(url.toString());
+    await server.pg.query(`CREATE ROLE owner_${db} LOGIN PASSWORD 'owner-pass'`);
+    await server.pg.query(`ALTER DATABASE ${db} OWNER TO owner_${db}`);
+    url.username = `owner_${db}`;
+    url.password = 'owner-pass';
+    const run = await migrateIn(
+      project({
+        '001_a.sql': 'CREATE SCHEMA other;\nSET search_path = other;\nCREATE TABLE a (id bigint);\n',
+        '002_b.sql':
+          '-- deploy-kit: no-transaction\nCREATE TABLE b (id bigint);\nCREATE INDEX CONCURRENTLY b_id ON b (id);\n',
+      }),
+      url.toString(),
+    );
+    expect(errors(run)).toBe('');
+    expect(applied(run)).toEqual(['001_a', '002_b']);
+    expect(await tables(server.pg, url.toString())).toEqual(['b', 'schema_migrations']);
+  });
+});
