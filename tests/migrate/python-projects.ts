@@ -5,7 +5,7 @@
  * Debian's python3 with its python3-alembic / python3-django / python3-psycopg2 — the
  * tests' PATH is only that folder, whatever else the machine has.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../harness/runner.js';
@@ -28,9 +28,16 @@ function write(root: string, files: Record<string, string>): string {
   return root;
 }
 
-/** A PATH of one folder: `alembic` and `python` are Debian's python3 and nothing else. */
-export function pythonBin(): string {
+/**
+ * A PATH of one folder: `alembic` and `python` are Debian's python3 and nothing else; with
+ * `squawk`, the project's squawk (and the node it runs on).
+ */
+export function pythonBin(squawk = false): string {
   const bin = mkdtempSync(path.join(tmpdir(), 'dk-pybin-'));
+  if (squawk) {
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    symlinkSync(path.join(ROOT, 'node_modules/.bin/squawk'), path.join(bin, 'squawk'));
+  }
   const script = (body: string) => `#!/bin/sh\nexec ${PYTHON} ${body} "$@"\n`;
   writeFileSync(path.join(bin, 'alembic'), script('-m alembic'));
   writeFileSync(path.join(bin, 'python'), script(''));

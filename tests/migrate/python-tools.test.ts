@@ -75,6 +75,33 @@ describe('alembic', () => {
   });
 });
 
+describe('alembic with lint', () => {
+  test("the plan's SQL is linted per revision; lint: error refuses before alembic runs", async () => {
+    const url = await appDatabase();
+    const cwd = alembicProject();
+    const withSquawk = pythonBin(true);
+    const run = (inputs: Record<string, string>) =>
+      runAction('migrate', { cwd, inputs: { 'database-url': url, ...inputs }, env: { PATH: withSquawk } });
+    expect(errors(await run({}))).toBe('');
+    addFiles(
+      cwd,
+      alembicRevision('0003_required', '0002', 'required', 'ALTER TABLE posts ADD COLUMN x bigint NOT NULL'),
+    );
+
+    const plan = await run({ 'dry-run': 'true' });
+    expect(errors(plan)).toBe('');
+    const finding = plan.annotations.find((a) => a.properties.title === 'squawk: adding-required-field');
+    expect(finding?.message).toContain('In alembic revision 0003, line');
+    expect(plan.outputs.plan).toContain('| alembic revision 0003:');
+    expect(plan.annotations.filter((a) => /alembic_version/.test(a.message))).toEqual([]);
+
+    const refused = await run({ lint: 'error' });
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)).toContain('lint: error — squawk found');
+    expect(await rows(server.pg, url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: '0002' }]);
+  });
+});
+
 describe('Django', () => {
   test('plan, then a failure that names its migration and lists the ones applied before it', async () => {
     const url = await appDatabase();

@@ -10,6 +10,8 @@ export type LintMode = 'off' | 'warn' | 'error';
 export interface Linter {
   /** Lints the files about to run; with lint: error, refuses (before any change) on findings. */
   review(pending: MigrationFile[]): Promise<void>;
+  /** Lints generated SQL (a tool's plan); `place` names where a finding comes from, or drops it. */
+  reviewSql(what: string, sql: string, place: (finding: Finding) => Finding | undefined): Promise<void>;
   findings: Finding[];
   /** How many files were linted. */
   reviewed: number;
@@ -19,7 +21,13 @@ export interface Linter {
 
 /** Finds or installs squawk before the run takes its lock. */
 export async function prepareLinter(mode: LintMode, cwd: string, workspace: string): Promise<Linter> {
-  const linter: Linter = { findings: [], reviewed: 0, status: 'off', review: async () => undefined };
+  const linter: Linter = {
+    findings: [],
+    reviewed: 0,
+    status: 'off',
+    review: async () => undefined,
+    reviewSql: async () => undefined,
+  };
   if (mode === 'off') return linter;
   let squawk: string;
   try {
@@ -32,6 +40,21 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
     linter.status = 'skipped (squawk not installed)';
     return linter;
   }
+  const report = (what: string, withFile: boolean) => {
+    const annotate = mode === 'error' ? core.error : core.warning;
+    for (const f of linter.findings)
+      annotate(
+        `${withFile ? '' : `In ${f.file}, line ${f.line} of its SQL: `}${f.message}${f.help ? ` ${f.help}` : ''} (${ruleUrl(f.rule)})`,
+        { title: `squawk: ${f.rule}`, ...(withFile ? { file: f.file, startLine: f.line, startColumn: f.column } : {}) },
+      );
+    core.info(`Lint (${linter.status}): ${linter.findings.length} finding(s) in ${what}.`);
+    if (mode === 'error' && linter.findings.length)
+      throw new KitError(
+        `lint: error — squawk found ${linter.findings.length} problem(s) in the pending migrations ` +
+          `(${[...new Set(linter.findings.map((f) => f.rule))].join(', ')}). Nothing was applied. Fix them, or ` +
+          'acknowledge one with `-- squawk-ignore <rule>` above the statement.',
+      );
+  };
   linter.review = async (pending) => {
     if (!pending.length) return;
     linter.reviewed = pending.length;
@@ -41,21 +64,13 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
       inTransaction: !f.noTransaction,
     }));
     linter.findings = await lintSql(squawk, inputs, cwd);
-    const annotate = mode === 'error' ? core.error : core.warning;
-    for (const f of linter.findings)
-      annotate(`${f.message}${f.help ? ` ${f.help}` : ''} (${ruleUrl(f.rule)})`, {
-        title: `squawk: ${f.rule}`,
-        file: f.file,
-        startLine: f.line,
-        startColumn: f.column,
-      });
-    core.info(`Lint (${linter.status}): ${linter.findings.length} finding(s) in ${pending.length} pending file(s).`);
-    if (mode === 'error' && linter.findings.length)
-      throw new KitError(
-        `lint: error — squawk found ${linter.findings.length} problem(s) in the pending migrations ` +
-          `(${[...new Set(linter.findings.map((f) => f.rule))].join(', ')}). Nothing was applied. Fix them, or ` +
-          'acknowledge one with `-- squawk-ignore <rule>` above the statement.',
-      );
+    report(`${pending.length} pending file(s)`, true);
+  };
+  linter.reviewSql = async (what, sql, place) => {
+    linter.reviewed = 1;
+    const found = await lintSql(squawk, [{ file: 'plan.sql', sql, inTransaction: false }], cwd);
+    linter.findings = found.map((f) => place(f)).filter((f): f is Finding => f !== undefined);
+    report(what, false);
   };
   return linter;
 }
@@ -78,4 +93,24 @@ export function lintMarkdown(linter: Linter): string {
     ...rows,
     '',
   ].join('\n');
+}
+
+/**
+ * Where a finding in `alembic upgrade --sql` output comes from: the revision of the last
+ * `-- Running upgrade a -> b` comment above it. alembic's own bookkeeping (alembic_version)
+ * is not the project's migration and is dropped.
+ */
+export function alembicPlace(sql: string): (finding: Finding) => Finding | undefined {
+  const lines = sql.split('\n');
+  return (finding) => {
+    const start = finding.line - 1;
+    const end = lines.findIndex((line, i) => i >= start && /;\s*$/.test(line));
+    const statement = lines.slice(start, end < 0 ? undefined : end + 1).join(' ');
+    if (/alembic_version/i.test(statement)) return undefined;
+    for (let i = finding.line - 1; i >= 0; i--) {
+      const running = /^-- Running upgrade (\S*) -> (\S+)/.exec(lines[i] ?? '');
+      if (running) return { ...finding, file: `alembic revision ${running[2]}`, line: finding.line - i - 1 };
+    }
+    return { ...finding, file: 'alembic plan' };
+  };
 }

@@ -34,5 +34,5 @@ export async function run(): Promise<void> {
     );
 
   if (tool === 'sql') await runSql(inputs, cwd, workspace);
-  else await runTool(tool, inputs, cwd);
+  else await runTool(tool, inputs, cwd, workspace);
 }

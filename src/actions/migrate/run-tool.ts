@@ -9,6 +9,7 @@ import { table, writeSummary } from '../../lib/summary.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from '../../db/connection.js';
 import { type ConcreteTool, toolCommand } from '../../migrate/tools.js';
 import { type ToolProgress, alembicProgress, djangoProgress, toolDatabaseUrl } from '../../migrate/tool-output.js';
+import { alembicPlace, lintMarkdown, prepareLinter } from './lint-step.js';
 import type { MigrateInputs } from './main.js';
 import { spec } from './spec.js';
 
@@ -22,7 +23,12 @@ const DRY_RUN_ARGS: Partial<Record<ConcreteTool, string[]>> = {
 /** Lines of the tool's output kept in the summary of a failure. */
 const FAILURE_LINES = 60;
 
-export async function runTool(tool: Exclude<ConcreteTool, 'sql'>, inputs: MigrateInputs, cwd: string): Promise<void> {
+export async function runTool(
+  tool: Exclude<ConcreteTool, 'sql'>,
+  inputs: MigrateInputs,
+  cwd: string,
+  workspace: string,
+): Promise<void> {
   const db = inputs.databaseUrl;
   const toolUrl = toolDatabaseUrl(db.url);
   const env = childEnv(db, { DATABASE_URL: toolUrl });
@@ -51,6 +57,14 @@ export async function runTool(tool: Exclude<ConcreteTool, 'sql'>, inputs: Migrat
       return;
     }
   }
+  // alembic's plan is SQL: lint it (before the real run, so lint: error changes nothing).
+  const linter = await prepareLinter(tool === 'alembic' ? inputs.lint : 'off', cwd, workspace);
+  const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
+  if (tool === 'alembic' && linter.status.startsWith('squawk')) {
+    const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
+    if (plan?.exitCode === 0) await linter.reviewSql('the alembic plan', plan.stdout, alembicPlace(plan.stdout));
+    else if (plan) core.warning(`Lint skipped: \`alembic ${alembicPlan.join(' ')}\` failed (exit ${plan.exitCode}).`);
+  }
   const shown = [command, ...args].join(' ');
   const started = Date.now();
   const result = await core.group(
@@ -75,7 +89,8 @@ export async function runTool(tool: Exclude<ConcreteTool, 'sql'>, inputs: Migrat
   );
   const elapsed = formatDuration(Date.now() - started);
   const all = hide(result.stdout + result.stderr);
-  if (inputs.dryRun) setOutputs(spec, { plan: '```\n' + hide(tail(result.stdout, 200)) + '\n```' });
+  if (inputs.dryRun)
+    setOutputs(spec, { plan: '```\n' + hide(tail(result.stdout, 200)) + '\n```\n' + lintMarkdown(linter) });
   const ok = result.exitCode === 0 && !result.timedOut;
   const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, db, revisionBefore);
   await writeSummary((summary) => {
@@ -88,6 +103,7 @@ export async function runTool(tool: Exclude<ConcreteTool, 'sql'>, inputs: Migrat
     );
     if (progress?.failing) summary.addRaw(`\n${describe(progress).join('\n\n')}\n`);
     if (!ok) summary.addCodeBlock(tail(all, FAILURE_LINES));
+    summary.addRaw(lintMarkdown(linter));
   });
   if (progress?.failing)
     core.error(describe(progress).join('\n'), {
