@@ -3,13 +3,15 @@ import path from 'node:path';
 import { KitError, errorMessage } from '../../lib/errors.js';
 import { installCli, runnerInstallDeps } from '../../providers/cli.js';
 import type { MigrationFile } from '../../migrate/files.js';
-import { type Finding, lintSql, ruleUrl, squawkCli } from '../../migrate/squawk.js';
+import { type Finding, type LintInput, lintSql, ruleUrl, squawkCli } from '../../migrate/squawk.js';
 
 export type LintMode = 'off' | 'warn' | 'error';
 
 export interface Linter {
   /** Lints the files about to run; with lint: error, refuses (before any change) on findings. */
   review(pending: MigrationFile[]): Promise<void>;
+  /** Lints files (absolute paths) that a tool will run. */
+  reviewFiles(inputs: LintInput[]): Promise<void>;
   /** Lints generated SQL (a tool's plan); `place` names where a finding comes from, or drops it. */
   reviewSql(what: string, sql: string, place: (finding: Finding) => Finding | undefined): Promise<void>;
   findings: Finding[];
@@ -26,6 +28,7 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
     reviewed: 0,
     status: 'off',
     review: async () => undefined,
+    reviewFiles: async () => undefined,
     reviewSql: async () => undefined,
   };
   if (mode === 'off') return linter;
@@ -55,17 +58,18 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
           'acknowledge one with `-- squawk-ignore <rule>` above the statement.',
       );
   };
-  linter.review = async (pending) => {
-    if (!pending.length) return;
-    linter.reviewed = pending.length;
-    const inputs = pending.map((f) => ({
-      file: path.relative(workspace, f.file),
-      sql: f.sql,
-      inTransaction: !f.noTransaction,
-    }));
-    linter.findings = await lintSql(squawk, inputs, cwd);
-    report(`${pending.length} pending file(s)`, true);
+  linter.reviewFiles = async (inputs) => {
+    if (!inputs.length) return;
+    linter.reviewed = inputs.length;
+    linter.findings = await lintSql(
+      squawk,
+      inputs.map((input) => ({ ...input, file: path.relative(workspace, input.file) })),
+      cwd,
+    );
+    report(`${inputs.length} pending file(s)`, true);
   };
+  linter.review = (pending) =>
+    linter.reviewFiles(pending.map((f) => ({ file: f.file, sql: f.sql, inTransaction: !f.noTransaction })));
   linter.reviewSql = async (what, sql, place) => {
     linter.reviewed = 1;
     const found = await lintSql(squawk, [{ file: 'plan.sql', sql, inTransaction: false }], cwd);

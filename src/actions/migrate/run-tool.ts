@@ -8,6 +8,7 @@ import { runCommand, tail } from '../../lib/exec.js';
 import { table, writeSummary } from '../../lib/summary.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from '../../db/connection.js';
 import { type ConcreteTool, toolCommand } from '../../migrate/tools.js';
+import { pendingToolFiles } from '../../migrate/tool-pending.js';
 import { type ToolProgress, alembicProgress, djangoProgress, toolDatabaseUrl } from '../../migrate/tool-output.js';
 import { alembicPlace, lintMarkdown, prepareLinter } from './lint-step.js';
 import type { MigrateInputs } from './main.js';
@@ -58,7 +59,17 @@ export async function runTool(
     }
   }
   // alembic's plan is SQL: lint it (before the real run, so lint: error changes nothing).
-  const linter = await prepareLinter(tool === 'alembic' ? inputs.lint : 'off', cwd, workspace);
+  const linted = tool === 'alembic' || tool === 'prisma' || tool === 'supabase';
+  const linter = await prepareLinter(linted ? inputs.lint : 'off', cwd, workspace);
+  if ((tool === 'prisma' || tool === 'supabase') && linter.status.startsWith('squawk')) {
+    const client = await connect(db, { applicationName: 'deploy-kit migrate' });
+    try {
+      const pending = await pendingToolFiles(tool, cwd, client);
+      await linter.reviewFiles(pending.map((f) => ({ ...f, inTransaction: true })));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
   const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
   if (tool === 'alembic' && linter.status.startsWith('squawk')) {
     const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
