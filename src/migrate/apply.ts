@@ -37,12 +37,17 @@ export interface ApplyContext {
 
 export async function applyFile(ctx: ApplyContext, file: MigrationFile): Promise<void> {
   const { db } = ctx;
-  await db.query(`${CLEAN_SESSION}; SET lock_timeout = ${Math.max(1, Math.round(ctx.lockTimeoutMs))}`);
-  let timeoutSetAt = -Infinity;
+  const ms = (value: number) => Math.max(1, Math.round(value));
+  // One round trip: the reset, both timeouts, and BEGIN (which turns the reset's implicit
+  // transaction into the file's: if the file fails, the run ends anyway).
+  await db.query(
+    `${CLEAN_SESSION}; SET lock_timeout = ${ms(ctx.lockTimeoutMs)}; ` +
+      `SET statement_timeout = ${ms(ctx.deadline - ctx.now())}${file.noTransaction ? '' : '; BEGIN'}`,
+  );
+  let timeoutSetAt = ctx.now();
   const statements = splitSql(file.sql);
   const invalidBefore = file.noTransaction ? await invalidIndexes(db) : [];
   if (file.noTransaction) await ctx.history.beforeNoTransaction?.(db, file);
-  else await db.query('BEGIN');
   let done = 0;
   const fail = async (statement: Statement, error: PgError, explanation?: string) => {
     if (!file.noTransaction) await db.query('ROLLBACK').catch(() => undefined);
@@ -68,7 +73,7 @@ export async function applyFile(ctx: ApplyContext, file: MigrationFile): Promise
         `timeout (${formatDuration(ctx.timeoutMs)}) ran out before this statement`,
       );
     if (ctx.now() - timeoutSetAt >= REFRESH_MS) {
-      await db.query(`SET statement_timeout = ${Math.max(1, Math.round(remaining))}`);
+      await db.query(`SET statement_timeout = ${ms(remaining)}`);
       timeoutSetAt = ctx.now();
     }
     const watching = ctx.watch.start(ctx.pid);
@@ -82,8 +87,9 @@ export async function applyFile(ctx: ApplyContext, file: MigrationFile): Promise
     }
     await watching.stop();
   }
-  // The file's SET ROLE / search_path must not decide where (or as whom) it is recorded.
-  await db.query('SET SESSION AUTHORIZATION DEFAULT; RESET ALL');
+  // A file that changed its role must not decide as whom it is recorded (where: the history
+  // table is schema-qualified). Skipped for files that set nothing: one round trip less.
+  if (/\b(set|reset)\b|set_config/i.test(file.sql)) await db.query('SET SESSION AUTHORIZATION DEFAULT; RESET ALL');
   if (file.noTransaction) {
     const named = indexNames(file.sql);
     const after = await invalidIndexes(db);
