@@ -106,7 +106,7 @@ export function alembicProject(): string {
 
 export const addFiles = write;
 
-const djangoMigration = (name: string, dependency: string | null, operation: string) => ({
+export const djangoMigration = (name: string, dependency: string | null, operation: string) => ({
   [`shop/migrations/${name}.py`]: `from django.db import migrations, models
 
 

@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expectSecretKept, runAction } from '../harness/runner.js';
 import { dbName, errors, rows, tables, usePostgres15 } from './helpers.js';
-import { addFiles, alembicProject, alembicRevision, djangoProject, pythonBin } from './python-projects.js';
+import {
+  addFiles,
+  alembicProject,
+  alembicRevision,
+  djangoMigration,
+  djangoProject,
+  pythonBin,
+} from './python-projects.js';
 
 const server = usePostgres15();
 const PASSWORD = 'p%40ss w@rd%/x:y';
@@ -141,4 +148,31 @@ test('a missing tool says how to install it, whatever is installed on the machin
   expect(errors(run)).toContain(
     'alembic was not found on PATH (tool: alembic). Install it in an earlier step: pip install alembic',
   );
+});
+
+describe('Django with lint', () => {
+  test('sqlmigrate of each pending migration is linted; lint: error refuses before migrate runs', async () => {
+    const url = await appDatabase();
+    const cwd = djangoProject();
+    addFiles(
+      cwd,
+      djangoMigration(
+        '0003_bad',
+        '0002_seed',
+        'migrations.RunSQL("ALTER TABLE shop_item ADD COLUMN x bigint NOT NULL")',
+      ),
+    );
+    const withSquawk = pythonBin(true);
+    const run = (inputs: Record<string, string>) =>
+      runAction('migrate', { cwd, inputs: { 'database-url': url, ...inputs }, env: { PATH: withSquawk } });
+    const plan = await run({ 'dry-run': 'true' });
+    expect(errors(plan)).toBe('');
+    const finding = plan.annotations.find((a) => a.properties.title === 'squawk: adding-required-field');
+    expect(finding?.message).toContain('In django migration shop.0003_bad, line');
+
+    const refused = await run({ lint: 'error' });
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)).toContain('lint: error — squawk found');
+    expect(await tables(server.pg, url)).toEqual([]);
+  });
 });

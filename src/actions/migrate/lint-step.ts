@@ -100,21 +100,30 @@ export function lintMarkdown(linter: Linter): string {
 }
 
 /**
- * Where a finding in `alembic upgrade --sql` output comes from: the revision of the last
- * `-- Running upgrade a -> b` comment above it. alembic's own bookkeeping (alembic_version)
- * is not the project's migration and is dropped.
+ * Where a finding in a tool's generated SQL comes from: the section whose `marker` line is
+ * the last one above it (`label` names it). Statements matching `drop` (the tool's own
+ * bookkeeping) are left out.
  */
-export function alembicPlace(sql: string): (finding: Finding) => Finding | undefined {
+function sectionPlace(sql: string, marker: RegExp, label: (m: RegExpExecArray) => string, drop?: RegExp) {
   const lines = sql.split('\n');
-  return (finding) => {
+  return (finding: Finding): Finding | undefined => {
     const start = finding.line - 1;
     const end = lines.findIndex((line, i) => i >= start && /;\s*$/.test(line));
     const statement = lines.slice(start, end < 0 ? undefined : end + 1).join(' ');
-    if (/alembic_version/i.test(statement)) return undefined;
-    for (let i = finding.line - 1; i >= 0; i--) {
-      const running = /^-- Running upgrade (\S*) -> (\S+)/.exec(lines[i] ?? '');
-      if (running) return { ...finding, file: `alembic revision ${running[2]}`, line: finding.line - i - 1 };
+    if (drop?.test(statement)) return undefined;
+    for (let i = start; i >= 0; i--) {
+      const m = marker.exec(lines[i] ?? '');
+      if (m) return { ...finding, file: label(m), line: finding.line - i - 1 };
     }
-    return { ...finding, file: 'alembic plan' };
+    return finding;
   };
 }
+
+/** alembic upgrade --sql: sections start at `-- Running upgrade a -> b`; alembic_version is alembic's. */
+export const alembicPlace = (sql: string) =>
+  sectionPlace(sql, /^-- Running upgrade (\S*) -> (\S+)/, (m) => `alembic revision ${m[2]}`, /alembic_version/i);
+
+/** The SQL of Django's pending migrations, each after a `-- deploy-kit: django <app.name>` line. */
+export const DJANGO_MARKER = '-- deploy-kit: django ';
+export const djangoPlace = (sql: string) =>
+  sectionPlace(sql, /^-- deploy-kit: django (\S+)/, (m) => `django migration ${m[1]}`);

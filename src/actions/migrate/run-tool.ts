@@ -4,13 +4,13 @@ import path from 'node:path';
 import { setOutputs } from '../../lib/action-spec.js';
 import { KitError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
-import { runCommand, tail } from '../../lib/exec.js';
+import { type RunOptions, runCommand, tail } from '../../lib/exec.js';
 import { table, writeSummary } from '../../lib/summary.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from '../../db/connection.js';
 import { type ConcreteTool, toolCommand } from '../../migrate/tools.js';
 import { pendingToolFiles } from '../../migrate/tool-pending.js';
 import { type ToolProgress, alembicProgress, djangoProgress, toolDatabaseUrl } from '../../migrate/tool-output.js';
-import { alembicPlace, lintMarkdown, prepareLinter } from './lint-step.js';
+import { DJANGO_MARKER, alembicPlace, djangoPlace, lintMarkdown, prepareLinter } from './lint-step.js';
 import type { MigrateInputs } from './main.js';
 import { spec } from './spec.js';
 
@@ -59,7 +59,7 @@ export async function runTool(
     }
   }
   // alembic's plan is SQL: lint it (before the real run, so lint: error changes nothing).
-  const linted = tool === 'alembic' || tool === 'prisma' || tool === 'supabase';
+  const linted = tool === 'alembic' || tool === 'django' || tool === 'prisma' || tool === 'supabase';
   const linter = await prepareLinter(linted ? inputs.lint : 'off', cwd, workspace);
   if ((tool === 'prisma' || tool === 'supabase') && linter.status.startsWith('squawk')) {
     const client = await connect(db, { applicationName: 'deploy-kit migrate' });
@@ -75,6 +75,11 @@ export async function runTool(
     const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
     if (plan?.exitCode === 0) await linter.reviewSql('the alembic plan', plan.stdout, alembicPlace(plan.stdout));
     else if (plan) core.warning(`Lint skipped: \`alembic ${alembicPlan.join(' ')}\` failed (exit ${plan.exitCode}).`);
+  }
+  if (tool === 'django' && linter.status.startsWith('squawk')) {
+    const sql = await djangoPendingSql(command, { cwd, env, timeoutMs: inputs.timeout });
+    if (sql === undefined) core.warning('Lint skipped: `manage.py migrate --plan` or `sqlmigrate` failed.');
+    else if (sql) await linter.reviewSql("Django's pending migrations", sql, djangoPlace(sql));
   }
   const shown = [command, ...args].join(' ');
   const started = Date.now();
@@ -203,3 +208,17 @@ function onPath(command: string, PATH = ''): boolean {
 }
 
 const isInside = (file: string, dir: string) => !path.relative(dir, path.resolve(dir, file)).startsWith('..');
+
+/** `sqlmigrate` of each migration `migrate --plan` lists, each after its marker line. */
+async function djangoPendingSql(python: string, options: RunOptions): Promise<string | undefined> {
+  const plan = await runCommand(python, ['manage.py', 'migrate', '--plan'], options).catch(() => undefined);
+  if (plan?.exitCode !== 0) return undefined;
+  const pending = [...plan.stdout.matchAll(/^(\w+)\.(\w+)$/gm)].map((m) => [m[1], m[2]] as [string, string]);
+  const parts: string[] = [];
+  for (const [app, name] of pending) {
+    const sql = await runCommand(python, ['manage.py', 'sqlmigrate', app, name], options).catch(() => undefined);
+    if (sql?.exitCode !== 0) return undefined;
+    parts.push(`${DJANGO_MARKER}${app}.${name}\n${sql.stdout.trim()}\n`);
+  }
+  return parts.join('\n');
+}

@@ -71,7 +71,7 @@ export const spec = defineAction({
     },
     lint: {
       description:
-        "For `tool: sql`, `alembic`, `prisma` and `supabase`: check the SQL that will run (pending files' up sections; alembic's `upgrade <current>:head --sql`; the pending migration files) with squawk (npm squawk-cli, pinned; installed with npm when it is not on PATH): `warn` (annotations and a table in the summary and plan), `error` (refuse to migrate on any finding, nothing changed), or `off`. `-- squawk-ignore <rule>` in a file acknowledges a finding.",
+        "For `tool: sql`, `alembic`, `django`, `prisma` and `supabase`: check the SQL that will run (pending files' up sections; alembic's `upgrade <current>:head --sql`; Django's `sqlmigrate` of each planned migration; the pending migration files) with squawk (npm squawk-cli, pinned; installed with npm when it is not on PATH): `warn` (annotations and a table in the summary and plan), `error` (refuse to migrate on any finding, nothing changed), or `off`. `-- squawk-ignore <rule>` in a file acknowledges a finding.",
       default: 'warn',
       parse: oneOf(['off', 'warn', 'error'] as const),
     },
