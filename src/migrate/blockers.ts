@@ -39,7 +39,7 @@ export function blockerWatch(openMonitor: () => Promise<Monitor>): BlockerWatch 
       (r) =>
         `server process ${r.pid} (${r.application_name ? `"${r.application_name}", ` : ''}user ${r.usename ?? '?'}, ` +
         `${r.state ?? 'unknown state'}${r.age ? ` for ${r.age}` : ''}, ${r.state === 'active' ? 'running' : 'last query'}: ` +
-        `${(r.query ?? '').replace(/\s+/g, ' ').trim() || '(none)'})`,
+        `${literalsHidden(r.query ?? '') || '(none)'})`,
     );
   };
   return {
@@ -72,6 +72,17 @@ export function blockerWatch(openMonitor: () => Promise<Monitor>): BlockerWatch 
       if (monitor) await (await monitor.catch(() => undefined))?.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Another session's query, on one line, its string literals elided: what it does matters
+ * here, not the values it carries (which may be data, or a password).
+ */
+export function literalsHidden(query: string): string {
+  return query
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** For a dry run and tests: never samples. */

@@ -91,7 +91,7 @@ describe('timeout and lock-timeout', () => {
     try {
       await reader.query('BEGIN');
       await reader.query('SELECT count(*) FROM accounts');
-      const pid = (await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const pid = (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid, 'secret' AS s")).rows[0]?.pid;
       const started = Date.now();
       const run = await migrateIn(project({ '001_alter.sql': 'ALTER TABLE accounts ADD COLUMN note text;\n' }), url, {
         'lock-timeout': '1s',
@@ -101,7 +101,8 @@ describe('timeout and lock-timeout', () => {
       const message = errors(run);
       expect(message).toContain('waited longer than lock-timeout (1.0 s) for a lock, held by server process');
       expect(message).toContain(`server process ${pid} ("long report", user postgres, idle in transaction`);
-      expect(message).toContain('last query: SELECT pg_backend_pid() AS pid');
+      expect(message).toContain("last query: SELECT pg_backend_pid() AS pid, '…' AS s"); // literals elided
+      expect(message).not.toContain('secret');
       expect(message).toContain('SQLSTATE 55P03');
     } finally {
       await reader.end();
