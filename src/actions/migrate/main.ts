@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readInputs } from '../../lib/action-spec.js';
-import { ConfigurationError } from '../../lib/errors.js';
+import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
+import { type DatabaseUrl, scrub } from '../../db/connection.js';
 import { runSql } from './run-sql.js';
 import { runTool } from './run-tool.js';
 import { type ConcreteTool, detectTool } from '../../migrate/tools.js';
@@ -33,6 +34,26 @@ export async function run(): Promise<void> {
       'Input "command" is required with tool: command. Example: command: npm run db:migrate',
     );
 
-  if (tool === 'sql') await runSql(inputs, cwd, workspace);
-  else await runTool(tool, inputs, cwd, workspace);
+  const migrateOn = (databaseUrl: DatabaseUrl) => {
+    const on = { ...inputs, databaseUrl };
+    return tool === 'sql' ? runSql(on, cwd, workspace) : runTool(tool, on, cwd, workspace);
+  };
+  const scratch = inputs.rehearseUrl;
+  if (scratch && !inputs.dryRun) {
+    if (scratch.label === inputs.databaseUrl.label)
+      throw new ConfigurationError(
+        `Input "rehearse-url" is invalid: it names the same database as database-url (${scratch.label}); it must be a scratch copy.`,
+      );
+    core.info(`Rehearsal: migrating the scratch copy ${scratch.label} first; production waits for it.`);
+    try {
+      await migrateOn(scratch);
+    } catch (error) {
+      throw new KitError(
+        `The rehearsal on the scratch copy ${scratch.label} failed, so ${inputs.databaseUrl.label} was not touched: ` +
+          scrub(scrub(errorMessage(error), scratch), inputs.databaseUrl),
+      );
+    }
+    core.info(`Rehearsal passed on ${scratch.label}; migrating ${inputs.databaseUrl.label}.`);
+  }
+  await migrateOn(inputs.databaseUrl);
 }

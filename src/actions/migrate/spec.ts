@@ -32,6 +32,12 @@ export const spec = defineAction({
       example: '${{ secrets.DATABASE_URL }}',
       parse: databaseUrl(),
     },
+    'rehearse-url': {
+      description:
+        'A scratch database holding a fresh copy of production (backup-db restores one with `restore-check-url`): the pending migrations run there first, and when they fail there production is not touched. Masked. Empty: no rehearsal.',
+      secret: true,
+      parse: optional(databaseUrl()),
+    },
     directory: {
       description:
         'For `tool: sql`: the folder of `*.sql` files, applied in version order (`2_…` before `10_…`). golang-migrate pairs (`1_x.up.sql` + `1_x.down.sql`) are one migration, and dbmate/node-pg-migrate down sections never run. Relative to `working-directory`.',
