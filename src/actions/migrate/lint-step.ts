@@ -7,6 +7,9 @@ import { type Finding, type LintInput, lintSql, ruleUrl, squawkCli } from '../..
 
 export type LintMode = 'off' | 'warn' | 'error';
 
+/** GitHub shows few annotations per step; the summary table has every finding. */
+const MAX_ANNOTATIONS = 50;
+
 export interface Linter {
   /** Lints the files about to run; with lint: error, refuses (before any change) on findings. */
   review(pending: MigrationFile[]): Promise<void>;
@@ -45,12 +48,17 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
   }
   const report = (what: string, withFile: boolean) => {
     const annotate = mode === 'error' ? core.error : core.warning;
-    for (const f of linter.findings)
+    for (const f of linter.findings.slice(0, MAX_ANNOTATIONS))
       annotate(
         `${withFile ? '' : `In ${f.file}, line ${f.line} of its SQL: `}${f.message}${f.help ? ` ${f.help}` : ''} (${ruleUrl(f.rule)})`,
         { title: `squawk: ${f.rule}`, ...(withFile ? { file: f.file, startLine: f.line, startColumn: f.column } : {}) },
       );
-    core.info(`Lint (${linter.status}): ${linter.findings.length} finding(s) in ${what}.`);
+    core.info(
+      `Lint (${linter.status}): ${linter.findings.length} finding(s) in ${what}` +
+        (linter.findings.length > MAX_ANNOTATIONS
+          ? ` (the first ${MAX_ANNOTATIONS} annotated; all in the summary).`
+          : '.'),
+    );
     if (mode === 'error' && linter.findings.length)
       throw new KitError(
         `lint: error — squawk found ${linter.findings.length} problem(s) in the pending migrations ` +
