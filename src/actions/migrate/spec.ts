@@ -97,6 +97,6 @@ export const spec = defineAction({
     applied: 'Number of migrations applied by this run (`tool: sql`).',
     pending: 'Number of migrations still pending after this run (on a dry run: the ones that would be applied).',
     'applied-versions': 'JSON array of the versions (file names without `.sql`) applied by this run.',
-    plan: "Markdown table of the pending migrations, in order (`tool: sql`), or the tool's plan output on a dry run.",
+    plan: "Markdown table of the pending migrations, in order (`tool: sql`), or the tool's plan output on a dry run; followed by lint's findings (squawk) when lint ran.",
   },
 });
