@@ -3,7 +3,7 @@ import { splitArgv } from '../../lib/argv.js';
 import { Fail, bool, duration, oneOf, optional, text, via } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
 import { TOOLS, type ConcreteTool } from '../../migrate/tools.js';
-import { parseTableName, type TableName } from '../../migrate/sql-engine.js';
+import { parseTableName, type TableName } from '../../migrate/table-name.js';
 
 /** splitArgv and parseTableName answer a problem as a string. */
 const failOnString = <T>(result: T | string, prefix = '') =>
@@ -32,9 +32,15 @@ export const spec = defineAction({
       example: '${{ secrets.DATABASE_URL }}',
       parse: databaseUrl(),
     },
+    'rehearse-url': {
+      description:
+        'A scratch database holding a fresh copy of production (backup-db restores one with `restore-check-url`): the pending migrations run there first, and when they fail there production is not touched. Masked. Empty: no rehearsal.',
+      secret: true,
+      parse: optional(databaseUrl()),
+    },
     directory: {
       description:
-        'For `tool: sql`: the folder of `*.sql` files, applied in name order. Relative to `working-directory`.',
+        'For `tool: sql`: the folder of `*.sql` files, applied in version order (`2_…` before `10_…`). golang-migrate pairs (`1_x.up.sql` + `1_x.down.sql`) are one migration, and dbmate/node-pg-migrate down sections never run. Relative to `working-directory`.',
       default: 'migrations',
       parse: text(),
     },
@@ -52,19 +58,32 @@ export const spec = defineAction({
     },
     table: {
       description:
-        'For `tool: sql`: the table that records applied migrations. An existing `schema_migrations(version, applied_at)` from another runner is reused: its rows stay, the missing columns are added.',
+        "For `tool: sql`: the table that records applied migrations. A hand-written runner's `schema_migrations(version, …)` (full file names, stems or leading numbers) is adopted: its rows stay, the kit's columns are added. golang-migrate's, dbmate's, node-pg-migrate's (`pgmigrations`) and Flyway's (`flyway_schema_history`) histories are continued in their own format, or refused with what to do, never changed before that decision.",
       default: 'schema_migrations',
       example: 'app.schema_migrations',
       parse: tableName(),
     },
     'lock-timeout': {
       description:
-        'For `tool: sql`: how long to wait for another migration run holding the lock (`90s`, `5m`), then fail without applying anything.',
-      default: '5m',
+        "For `tool: sql`: PostgreSQL's `lock_timeout` for every statement: a statement that waits longer for a lock (an `ALTER TABLE` queued behind a long transaction, blocking the application's queries behind it) fails, naming the session it waited for.",
+      default: '10s',
       parse: duration(),
     },
+    'out-of-order': {
+      description:
+        'For `tool: sql`: what to do with a pending file that sorts before an already applied one (a branch merged late): `warn` (apply it, with a warning) or `error` (refuse, change nothing).',
+      default: 'warn',
+      parse: oneOf(['warn', 'error'] as const),
+    },
+    lint: {
+      description:
+        "For `tool: sql`, `alembic`, `django`, `prisma` and `supabase`: check the SQL that will run (pending files' up sections; alembic's `upgrade <current>:head --sql`; Django's `sqlmigrate` of each planned migration; the pending migration files) with squawk (npm squawk-cli, pinned; installed with npm when it is not on PATH): `warn` (annotations and a table in the summary and plan), `error` (refuse to migrate on any finding, nothing changed), or `off`. `-- squawk-ignore <rule>` in a file acknowledges a finding.",
+      default: 'warn',
+      parse: oneOf(['off', 'warn', 'error'] as const),
+    },
     timeout: {
-      description: "Deadline for the whole migration (the tool's process is stopped after it).",
+      description:
+        "Deadline for the whole migration: with `tool: sql`, waiting for another run's lock and every statement (PostgreSQL cancels the one running); other tools' processes are stopped after it.",
       default: '30m',
       parse: duration(),
     },
@@ -78,6 +97,6 @@ export const spec = defineAction({
     applied: 'Number of migrations applied by this run (`tool: sql`).',
     pending: 'Number of migrations still pending after this run (on a dry run: the ones that would be applied).',
     'applied-versions': 'JSON array of the versions (file names without `.sql`) applied by this run.',
-    plan: "Markdown table of the pending migrations, in order (`tool: sql`), or the tool's plan output on a dry run.",
+    plan: "Markdown table of the pending migrations, in order (`tool: sql`), or the tool's plan output on a dry run; followed by lint's findings (squawk) when lint ran.",
   },
 });
