@@ -1,4 +1,4 @@
-/** Where each action's files live; the one place that knows the layout (DESIGN.md). */
+/** Where each action's files live; the one place that knows the layout (docs/design.md "Layout"). */
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -1,5 +1,5 @@
 /**
- * The inputs and outputs every deploy-* action shares (DESIGN.md "Common inputs"), spread
+ * The inputs and outputs every deploy-* action shares (docs/design.md "Deploying"), spread
  * into each action's spec so their names and parsing are declared once.
  */
 import type { InputSpec } from '../lib/action-spec.js';

@@ -111,7 +111,7 @@ export interface ProviderDefinition<I extends Record<string, InputSpec> = Record
   /** For messages: Railway, Vercel, Fly.io. */
   title: string;
   /**
-   * Inputs besides the common ones (names from DESIGN.md). They may override a common
+   * Inputs besides the common ones (public names: docs/design.md). They may override a common
    * one (e.g. `token` with the platform's wording). In the umbrella deploy and
    * rollback-on-failure actions they appear as optional; required ones are enforced
    * when that provider is chosen.

@@ -1,5 +1,5 @@
 /**
- * The release manifest, deploy-kit.yml (DESIGN.md "release"): the services of one app, each
+ * The release manifest, deploy-kit.yml (docs/design.md "Releases"): the services of one app, each
  * a provider plus that provider's inputs under the same names as deploy-<provider>'s, and
  * per-environment overrides. One zod schema, built from the provider registry and
  * smoke-test's spec, both parses the file (every value through the very InputSpec parser the

@@ -1,5 +1,5 @@
 /**
- * One release of several services (DESIGN.md "release"): in `needs` order, each service goes
+ * One release of several services (docs/design.md "Releases"): in `needs` order, each service goes
  * through the single actions' own deploy flow (record what is live, deploy, the platform's
  * verdict) and smoke step. The first failure stops the release, and every service this
  * release touched is returned, in reverse order, to what it served before — confirmed by the

@@ -1,9 +1,9 @@
 /**
- * Rolling an environment back to a named release (DESIGN.md "rollback.yml"): the release's
- * record is the GitHub Deployment the release action created in the environment, its payload
- * the release JSON (version, status, and per service its provider and deployment-id). This
- * file finds that record and checks it against today's manifest — all before anything is
- * changed; ./rollback-run.ts returns the services.
+ * Rolling an environment back to a named release (docs/design.md "Releases", `rollback-to`):
+ * the release's record is the GitHub Deployment the release action created in the
+ * environment, its payload the release JSON (version, status, and per service its provider
+ * and deployment-id). This file finds that record and checks it against today's manifest —
+ * all before anything is changed; ./rollback-run.ts returns the services.
  *   GET /repos/{owner}/{repo}/deployments?environment=&task=deploy:release   (newest first)
  * (docs.github.com/en/rest/deployments/deployments#list-deployments)
  */

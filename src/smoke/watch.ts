@@ -1,5 +1,5 @@
 /**
- * The watch window (DESIGN.md "After the deploy"): once the deployment is healthy, keep
+ * The watch window (docs/design.md "After the deploy"): once the deployment is healthy, keep
  * probing every check each `interval` for `watch`, and stop as soon as the window has
  * failed — a check failing `max-consecutive-failures` times in a row, or the error rate or
  * p95 past what the rest of the window could still bring back under the limit. Plain

@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 /**
- * A fake `flyctl` for tests (PLATFORMS.md §3 and §5 "Fly.io — fake binary": faking Fly's
+ * A fake `flyctl` for tests (docs/platforms.md §3 and §5 "Fly.io": faking Fly's
  * HTTP side is impractical). State lives in the JSON file named by FAKE_FLY_STATE.
  *
  * Sources followed:
- * - token: -t/--access-token, else FLY_ACCESS_TOKEN, else FLY_API_TOKEN (PLATFORMS.md §3.5,
+ * - token: -t/--access-token, else FLY_ACCESS_TOKEN, else FLY_API_TOKEN (docs/platforms.md §3.5,
  *   flyctl internal/config/config.go:22-54); none → "Error: no access token available.
  *   Please login with 'flyctl auth login'" exit 1 (fly-go api.go:11, flyctl
  *   internal/command/command.go:648,679).
  * - errors go to stderr as "Error: <msg>", exit 1; a deadline is exit 126
- *   (flyctl internal/cli/cli.go:104-186; PLATFORMS.md §3.1 exit-code table).
+ *   (flyctl internal/cli/cli.go:104-186; docs/platforms.md §3.1 exit codes).
  * - `releases --app A --json`: the last 25 releases sorted by Version descending,
  *   rendered as a 4-space-indented JSON array of fly.Release with PascalCase keys and
  *   only id/version/description/reason/status/imageRef/stable/user/createdAt filled
  *   (flyctl internal/command/apps/releases.go runReleases: GetAppReleasesMachines(…, 25),
- *   sort by Version, render.JSON; PLATFORMS.md §3.2); failures wrapped as
+ *   sort by Version, render.JSON; docs/platforms.md §3.2); failures wrapped as
  *   "failed retrieving app releases <app>: <err>" (releases.go).
  * - `deploy --app A [--config C] [--image I] [--strategy S] [--wait-timeout D]
  *   [--remote-only] [--detach]`: progress on stdout, then

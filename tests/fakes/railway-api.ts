@@ -2,17 +2,17 @@
  * A fake of Railway's public GraphQL API on 127.0.0.1, sharing its state file with the
  * fake `railway` CLI (railway-cli.mjs). What it answers, and from where:
  * - POST /graphql/v2 with {query, variables}; errors as HTTP 200
- *   {"errors":[{"message":"Not Authorized"}],"data":null} (PLATFORMS.md §5 Railway).
+ *   {"errors":[{"message":"Not Authorized"}],"data":null} (docs/platforms.md §5 Railway).
  * - auth: `project-access-token: <project token>` or `authorization: Bearer <account
- *   token>` (railwayapp/cli src/client.rs new_authorized; PLATFORMS.md §2.4).
+ *   token>` (railwayapp/cli src/client.rs new_authorized; docs/platforms.md §2.4).
  * - projectToken { id project { id name } environment { id name } }
  *   (src/gql/queries/strings/ProjectToken.graphql); project(id) with environments and
  *   services (Project.graphql); deployments(input: DeploymentListInput, first)
  *   newest first, filtered by projectId/environmentId/serviceId/status.in
- *   (Deployments.graphql; PLATFORMS.md §2.3); deployment(id).
+ *   (Deployments.graphql; docs/platforms.md §2.3); deployment(id).
  * - deploymentRollback(id): Boolean! — a scalar, so a selection set is a GraphQL error;
  *   it makes a NEW deployment (DEPLOYING, then SUCCESS) of the target's build, and a
- *   deployment with canRollback false is refused (PLATFORMS.md §2.3 schema signature;
+ *   deployment with canRollback false is refused (docs/platforms.md §2.3 schema signature;
  *   the live-schema notes quoted in a public adapter's tests record the Boolean result
  *   and the new deployment it creates).
  * - buildLogs(deploymentId) / deploymentLogs(deploymentId, limit) → [{message, timestamp}]
@@ -20,7 +20,7 @@
  * - a token sent as Project-Access-Token that is no project token → "Project Token not found"
  *   (railwayapp/cli src/client.rs:586-597 maps exactly that message to a rejected RAILWAY_TOKEN);
  *   a bad Bearer token → "Not Authorized" (client.rs:597).
- * - statuses from the DeploymentStatus enum (src/gql/schema.json; PLATFORMS.md §2.2); a
+ * - statuses from the DeploymentStatus enum (src/gql/schema.json; docs/platforms.md §2.2); a
  *   superseded SUCCESS deployment turns REMOVED and stays restorable (canRollback).
  * Not documented, so chosen here: the wording "Deployment not found" for an unknown id.
  * Every in-progress deployment moves one step along its plan per API request.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * A fake `railway` CLI for tests: the commands, flags, output and exit codes the kit
- * relies on, written from railwayapp/cli (commit 00f97c2219e2 as stored by the search
- * tool) and PLATFORMS.md §2. State lives in the JSON file named by FAKE_RAILWAY_STATE,
+ * relies on, written from railwayapp/cli (commit 00f97c2219e2) and
+ * docs/platforms.md §2. State lives in the JSON file named by FAKE_RAILWAY_STATE,
  * shared with the fake GraphQL API (railway-api.ts), which moves deployments along.
  *
  * Sources followed:
@@ -10,14 +10,14 @@
  *   (railwayapp/cli src/main.rs, "DisplayHelp || DisplayVersion … exit(0)", "exit(2)").
  * - `up` flags: [PATH] -d/--detach (alias --no-wait) -y -c/--ci -s/--service
  *   -e/--environment -p/--project -w --no-gitignore --path-as-root --verbose --json
- *   -m/--message (src/commands/up.rs Args; PLATFORMS.md §2.1 up.rs:41-108).
- * - "--environment is required when using --project" (up.rs; PLATFORMS.md up.rs:163-165).
+ *   -m/--message (src/commands/up.rs Args; docs/platforms.md §2.1 up.rs:41-108).
+ * - "--environment is required when using --project" (docs/platforms.md §2.1, up.rs:163-165).
  * - non-json output "Indexing...", "Uploading...", "  Build Logs: <url>"; with --detach
- *   --json a single line {"deploymentId","logsUrl"} (up.rs; PLATFORMS.md up.rs:311-321).
+ *   --json a single line {"deploymentId","logsUrl"} (docs/platforms.md §2.1, up.rs:311-321).
  * - with --json an error is one line {"error","code","hint"} on STDOUT, exit 1
  *   (src/util/reporter.rs render_error_message); otherwise the message on stderr, exit 1.
  * - RAILWAY_TOKEN is a project token, RAILWAY_API_TOKEN an account token
- *   (src/client.rs new_authorized; PLATFORMS.md §2.4); a rejected token is
+ *   (src/client.rs new_authorized; docs/platforms.md §2.4); a rejected token is
  *   RailwayError::Unauthorized (src/client.rs post_graphql → src/errors.rs).
  * - unknown service: RailwayError::ServiceNotFound `Service "x" not found.`,
  *   environment: EnvironmentNotFound (src/errors.rs).

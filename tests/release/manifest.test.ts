@@ -33,7 +33,7 @@ environments:
 `;
 
 describe('the release manifest', () => {
-  test('the DESIGN.md example: needs order, overrides merged, tokens from their usual variables', async () => {
+  test('the docs/design.md example: needs order, overrides merged, tokens from their usual variables', async () => {
     const staging = await plan(GOOD, 'staging');
     expect(staging.services.map((s) => s.name)).toEqual(['api', 'worker', 'web']);
     const api = staging.services[0];

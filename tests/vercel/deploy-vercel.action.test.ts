@@ -50,7 +50,7 @@ function deploy(inputs: Record<string, string> = {}, timeoutMs = 170_000) {
       env: {
         PATH: `${BIN}${path.delimiter}${process.env.PATH}`,
         // Set as an AI agent would have them: the kit must scrub them from the CLI's
-        // environment, or the CLI switches to its JSON agent output (PLATFORMS.md §1.1).
+        // environment, or the CLI switches to its JSON agent output (docs/platforms.md §1.1).
         CLAUDECODE: '1',
         AI_AGENT: 'some-agent',
       },

@@ -3,8 +3,8 @@
  * the hidden `--api <url>` flag) and the kit's own API calls against it.
  *
  * Written from what the CLI calls and expects, checked against the sources:
- * - ../shared/PLATFORMS.md §1.3 (the endpoints `vercel deploy --prebuilt --prod` hits, in
- *   order, observed with the real CLI), §1.6 (rollback flow), §5 (the endpoint table).
+ * - docs/platforms.md §1.3 (the endpoints `vercel deploy --prebuilt --prod` hits, in
+ *   order, observed with the real CLI), §1.5 (the REST reads), §1.6 (rollback flow).
  * - vercel/vercel packages/client/src/upload.ts:57-70 (a 400 `missing_files` makes the
  *   CLI upload each sha to POST /v2/files, then repeat the create).
  * - vercel/vercel packages/client/src/check-deployment-status.ts (polls
@@ -21,7 +21,7 @@
  * - vercel/vercel internals/types/index.d.ts: Deployment, Project (targets.production =
  *   the deployment production serves now; lastAliasRequest), LastAliasRequest.
  * - Invalid token: 403 {error:{code:"forbidden",message:"Not authorized",invalidToken:true}}
- *   (PLATFORMS.md §1.4, observed with 64.0.2; 58.10.0 prints "The token provided via
+ *   (docs/platforms.md §1.4, observed with 64.0.2; 58.10.0 prints "The token provided via
  *   VERCEL_TOKEN environment variable is not valid", exit 1).
  * Checked in the installed vercel 58.10.0 bundle (node_modules/vercel/dist) where the
  * stored sources are of other versions: chunks/chunk-IBIZT5M4.js:47360-47440 (missing_files
@@ -351,7 +351,7 @@ export class FakeVercelApi {
 
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!this.scenario.tokens.includes(token)) {
-      // PLATFORMS.md §1.4: the CLI turns this into "Error: Not authorized", exit 1.
+      // docs/platforms.md §1.4: the CLI turns this into "Error: Not authorized", exit 1.
       return send(res, 403, { error: { code: 'forbidden', message: 'Not authorized', invalidToken: true } });
     }
     const method = record.method;
@@ -359,7 +359,7 @@ export class FakeVercelApi {
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && path === '/v2/user') {
-      // northstar users carry their default team (PLATFORMS.md §1.3).
+      // northstar users carry their default team (docs/platforms.md §1.3).
       return send(res, 200, { user: { ...USER, defaultTeamId: TEAM.id, version: 'northstar' } });
     }
     if (method === 'GET' && /^\/v[12]\/teams$/.test(path)) {
@@ -397,7 +397,7 @@ export class FakeVercelApi {
     if (method === 'GET' && (m = /^\/v\d+\/now\/deployments\/([^/]+)\/events$/.exec(path))) {
       // The build-log stream as JSON lines (cli src/util/events.ts parses them with
       // jsonlines; a line's `text` is the log text). The CLI follows it while deploying;
-      // an empty body just ends it (PLATFORMS.md §5: 200 '').
+      // an empty body just ends it (docs/platforms.md §1.3: a 200 with no lines).
       const d = this.findDeployment(decodeURIComponent(m[1]!));
       if (!d) return notFound(res, 'deployment');
       let events = this.buildLog(d).map((text, i) => ({

@@ -9,7 +9,7 @@ export const STAGING = '.github/workflows/deploy-staging.yml';
 export const PRODUCTION = '.github/workflows/deploy-production.yml';
 const base = { provider: 'railway', 'test-commands': 'npm test', 'migration-tool': 'sql' };
 const secrets = { DEPLOY_TOKEN: 'token', DATABASE_URL: 'postgres://app:pw@db/app' };
-/** What a deploy step writes when it deployed: DESIGN.md's outputs. */
+/** What a deploy step writes when it deployed: the common outputs (docs/design.md "Deploying"). */
 const deployed = {
   'deployment-id': 'dpl_new',
   url: 'https://app-new.example.com',

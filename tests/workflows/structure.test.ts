@@ -1,6 +1,7 @@
 /**
- * The rules every workflow here keeps (issue 6, DESIGN.md "Reusable workflows"), checked on
- * the files themselves, plus the shell of the two check steps run for real with bash.
+ * The rules every workflow here keeps (issue 6, docs/design.md "Reusable workflows and
+ * approval"), checked on the files themselves, plus the shell of the two check steps run for
+ * real with bash.
  */
 import { describe, it, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';

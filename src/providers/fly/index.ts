@@ -1,6 +1,6 @@
 /**
  * Fly.io: `fly deploy` with a strategy and a wait timeout, and `fly releases --json` as
- * the platform's record of what is live (PLATFORMS.md §3). Fly has no rollback command:
+ * the platform's record of what is live (docs/platforms.md §3). Fly has no rollback command:
  * a rollback redeploys the image of the newest earlier `complete` release (§3.4), so a
  * Fly deployment is identified by its image reference, with the release (v42) as label.
  */
@@ -91,7 +91,7 @@ export const fly = defineProvider({
 
 type FlyInputs = ProviderInputs<typeof flyInputs>;
 
-/** One element of `fly releases --json`: fly.Release, PascalCase keys (PLATFORMS.md §3.2). */
+/** One element of `fly releases --json`: fly.Release, PascalCase keys (docs/platforms.md §3.2). */
 export interface FlyRelease {
   ID: string;
   Version: number;
@@ -265,7 +265,7 @@ class FlyProvider implements Provider {
     const releases = await this.releases();
     const current = before ?? releases.find((r) => r.Status === 'complete')?.ImageRef;
     const start = releases.findIndex((r) => r.ImageRef === current);
-    // The newest earlier complete release with a different image (PLATFORMS.md §3.4: `.[1].ImageRef`, skipping failed ones).
+    // The newest earlier complete release with a different image (docs/platforms.md §3.4: `.[1].ImageRef`, skipping failed ones).
     const earlier = releases.slice(start + 1).find((r) => r.Status === 'complete' && r.ImageRef !== current);
     return earlier ? toDeployment(earlier, this.inputs.app) : undefined;
   }

@@ -2,7 +2,7 @@
  * Railway's public GraphQL API (docs.railway.com/reference/public-api): the CLI cannot
  * read a deployment's status by id without waiting on it, nor roll back, so the kit asks
  * the API itself. Queries follow railwayapp/cli src/gql/queries/strings/*.graphql and the
- * schema signatures recorded in PLATFORMS.md §2.3.
+ * schema signatures recorded in docs/platforms.md §2.3.
  */
 import { KitError, errorMessage } from '../../lib/errors.js';
 import { retry } from '../../lib/retry.js';
@@ -88,12 +88,12 @@ export const QUERIES = {
   // railwayapp/cli src/gql/queries/strings/Project.graphql (plugins left out)
   project:
     'query Project($id: String!) { project(id: $id) { id name environments { edges { node { id name } } } services { edges { node { id name } } } } }',
-  // railwayapp/cli src/gql/queries/strings/Deployments.graphql + canRollback/url/staticUrl (PLATFORMS.md §2.3)
+  // railwayapp/cli src/gql/queries/strings/Deployments.graphql + canRollback/url/staticUrl (docs/platforms.md §2.3)
   deployments:
     'query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { id status createdAt canRollback url staticUrl meta } } } }',
   deployment:
     'query Deployment($id: String!) { deployment(id: $id) { id status createdAt canRollback url staticUrl meta } }',
-  // Mutation.deploymentRollback(id: String!): Boolean! — a scalar: no selection set (PLATFORMS.md §2.3)
+  // Mutation.deploymentRollback(id: String!): Boolean! — a scalar: no selection set (docs/platforms.md §2.3)
   rollback: 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }',
   // railwayapp/cli src/gql/queries/strings/BuildLogs.graphql, DeploymentLogs.graphql
   buildLogs: 'query BuildLogs($deploymentId: String!) { buildLogs(deploymentId: $deploymentId) { message timestamp } }',

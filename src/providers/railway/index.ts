@@ -2,8 +2,8 @@
  * Railway: `railway up --detach --json` uploads and starts the deployment (the CLI's own
  * automation path, railwayapp/cli src/commands/up.rs after_help), then the kit follows
  * the deployment through the public GraphQL API under its own deadline: a waiting
- * `railway up` can hang on statuses it ignores (up.rs, PLATFORMS.md §2.1). Rollback is
- * GraphQL-only (deploymentRollback), as the CLI has none (PLATFORMS.md §2.3).
+ * `railway up` can hang on statuses it ignores (up.rs, docs/platforms.md §2.1). Rollback is
+ * GraphQL-only (deploymentRollback), as the CLI has none (docs/platforms.md §2.3).
  */
 import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
@@ -37,7 +37,7 @@ import {
 export const railwayCli: CliTool = {
   name: 'railway',
   commands: ['railway'],
-  // The release PLATFORMS.md's research read (railwayapp/cli v5.43.1).
+  // The release docs/platforms.md's facts were read from (railwayapp/cli v5.43.1).
   defaultVersion: '5.43.1',
   versionArgs: ['--version'],
   // clap's DisplayVersion: "railway 5.43.1" on stdout, exit 0 (src/main.rs).

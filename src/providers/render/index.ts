@@ -1,6 +1,7 @@
 /**
- * Render as a deploy-kit provider (DESIGN.md "deploy-render"): Render's REST API called by
- * the kit itself, no CLI. Its own inputs, which secret to check, and create().
+ * Render as a deploy-kit provider (docs/design.md "Deploying", docs/platforms.md §4):
+ * Render's REST API called by the kit itself, no CLI. Its own inputs, which secret to
+ * check, and create().
  */
 import { z } from 'zod';
 import { maskSecret } from '../../lib/action-spec.js';

@@ -12,7 +12,7 @@
  * Variables that make the CLI believe an AI agent runs it, which switches it to
  * non-interactive JSON "agent" output on stdout instead of the bare URL. From
  * @vercel/detect-agent 1.2.5 (bundled with vercel 58.10.0: determineAgent()), and
- * PLATFORMS.md §1.1. `--non-interactive=false` also overrides it (vercel src/index.ts:
+ * docs/platforms.md §1.1. `--non-interactive=false` also overrides it (vercel src/index.ts:
  * explicitNonInteractiveFalse), for detections an env scrub cannot reach.
  */
 export const AGENT_VARIABLES = [

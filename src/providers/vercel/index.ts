@@ -1,6 +1,6 @@
 /**
- * Vercel as a deploy-kit provider: its own inputs (DESIGN.md: org-id, project-id,
- * prebuilt, production), which secret to check, its CLI, and create().
+ * Vercel as a deploy-kit provider: its own inputs (org-id, project-id, prebuilt,
+ * production: public names, see docs/design.md), which secret to check, its CLI, and create().
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
