@@ -12,7 +12,7 @@ import { buildChecks } from '../smoke/checks.js';
 import { type SmokeOptions, type SmokeReport, httpSmokeDeps, runSmokeTest } from '../smoke/smoke-test.js';
 import { type WatchReport, validateWatch, watchWindow } from '../smoke/watch.js';
 import { buckets, mermaidChart, watchRows } from '../smoke/watch-summary.js';
-import { judge } from '../actions/smoke-test/main.js';
+import { judge } from '../smoke/judge.js';
 import { spec as smokeSpec } from '../actions/smoke-test/spec.js';
 
 /** smoke-test's inputs, prefixed, all optional (its `url` becomes `smoke-url`). */

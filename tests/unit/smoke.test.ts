@@ -11,7 +11,7 @@ import {
 } from '../../src/smoke/expectations.js';
 import { joinUrl } from '../../src/smoke/checks.js';
 import { percentile, waitUntilHealthy, type SmokeDeps } from '../../src/smoke/smoke-test.js';
-import { judge } from '../../src/actions/smoke-test/main.js';
+import { judge } from '../../src/smoke/judge.js';
 
 describe('expectations', () => {
   it('parses status patterns', () => {

@@ -10,6 +10,7 @@ import { buildChecks } from '../../smoke/checks.js';
 import { type SmokeReport, httpSmokeDeps, runSmokeTest } from '../../smoke/smoke-test.js';
 import { type WatchReport, validateWatch, watchWindow } from '../../smoke/watch.js';
 import { buckets, mermaidChart, watchRows } from '../../smoke/watch-summary.js';
+import { judge } from '../../smoke/judge.js';
 import { spec } from './spec.js';
 
 export async function run(): Promise<void> {
@@ -98,30 +99,6 @@ export async function run(): Promise<void> {
     throw new KitError(`Smoke test failed: ${failures.join(' ')}`);
   }
   core.info(`Smoke test passed: healthy after ${formatDuration(report.timeToHealthyMs ?? 0)}.`);
-}
-
-export function judge(
-  report: SmokeReport,
-  maxP95Ms: number | undefined,
-  maxErrorRate: number,
-  timeoutMs: number,
-): string[] {
-  if (!report.healthy) {
-    const last = report.attempts.at(-1);
-    const reasons = last?.results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.problems.join('; ')}`) ?? [];
-    return [
-      `Not healthy within ${formatDuration(timeoutMs)} (${report.attempts.length} attempts). Last attempt: ${reasons.join(' | ')}`,
-    ];
-  }
-  const failures: string[] = [];
-  const latency = report.latency;
-  if (latency && maxP95Ms !== undefined && latency.p95 > maxP95Ms)
-    failures.push(`p95 latency ${latency.p95} ms is above max-p95-ms ${maxP95Ms} ms.`);
-  if (latency && latency.errorRate > maxErrorRate)
-    failures.push(
-      `error rate ${(latency.errorRate * 100).toFixed(1)}% (${latency.errors} of ${latency.count} requests) is above max-error-rate ${maxErrorRate}.`,
-    );
-  return failures;
 }
 
 async function summarize(
