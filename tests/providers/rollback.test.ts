@@ -73,6 +73,19 @@ describe('rollback-on-failure on Railway (guard mode)', () => {
     expect(post.annotations.find((a) => a.level === 'notice')?.message).toContain('Nothing to roll back to');
   });
 
+  it('a guard whose main step failed before checking says so in its post step, not "nothing was live"', async () => {
+    await setUp();
+    const guard = await run('rollback-on-failure', { token: 'not-a-railway-token' });
+    expect(guard.exitCode).toBe(1);
+    expect(guard.state.checked).toBeUndefined();
+    const post = await run('rollback-on-failure', { token: 'not-a-railway-token' }, guard);
+    expect(post.exitCode).toBe(0);
+    expect(post.outputs['rolled-back']).toBe('false');
+    const warning = post.annotations.find((a) => a.level === 'warning')?.message ?? '';
+    expect(warning).toContain("this guard's main step failed before it recorded what was live on railway");
+    expect(post.log).not.toContain('nothing was live');
+  });
+
   it('fails the job when the platform does not bring the old deployment back', async () => {
     await setUp();
     const guard = await run('rollback-on-failure');

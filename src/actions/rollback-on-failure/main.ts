@@ -10,6 +10,8 @@ import { spec } from './spec.js';
 
 const RECORDED = 'recorded';
 const MODE = 'mode';
+/** Set once the guard has asked the platform what is live (absent: its main step failed first). */
+const CHECKED = 'checked';
 
 /** Guard: record what is live (state for the post step). Now: roll back at once. */
 export async function run(): Promise<void> {
@@ -21,6 +23,7 @@ export async function run(): Promise<void> {
   const { provider } = providerFromInputs(definition, providerInputs);
   const live = await provider.current();
   core.saveState(RECORDED, live?.id ?? '');
+  core.saveState(CHECKED, 'true');
   setOutputs(spec, { 'rolled-back': false });
   core.info(
     live
@@ -34,6 +37,14 @@ export async function post(): Promise<void> {
   if (core.getState(MODE) !== 'guard') return;
   const inputs = readInputs(spec);
   const recorded = core.getState(RECORDED);
+  if (!inputs.to && core.getState(CHECKED) !== 'true') {
+    // The main step failed before it asked the platform (bad input, a rejected token):
+    // what was live is unknown, so say that rather than "nothing was live".
+    const message = `Nothing rolled back: this guard's main step failed before it recorded what was live on ${inputs.provider} (see its error above), so there is no deployment to return to. Nothing was changed.`;
+    core.warning(message, { title: 'Nothing rolled back' });
+    setOutputs(spec, { 'rolled-back': false });
+    return;
+  }
   if (!inputs.to && !recorded) {
     const message = `Nothing to roll back to: nothing was live on ${inputs.provider} before this job (a first deployment). Nothing was changed.`;
     core.notice(message, { title: 'Nothing rolled back' });
