@@ -10,6 +10,7 @@
  * latency to the record/verify calls; this measures the kit's own share.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,9 +61,12 @@ export default async function bench(): Promise<BenchTable[]> {
   const tarball = path.join(fly.dir, 'flyctl.tar.gz');
   execFileSync('tar', ['-czf', tarball, '-C', archiveDir, 'flyctl']);
   const asset = readFileSync(tarball);
-  const mirror = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/gzip' });
-    res.end(asset);
+  // The release's checksums file, as flyctl's releases publish it: the kit verifies the archive against it.
+  const checksums = `${createHash('sha256').update(asset).digest('hex')}  flyctl_0.4.115_Linux_x86_64.tar.gz\n`;
+  const mirror = createServer((req, res) => {
+    const isChecksums = /checksums\.txt$/.test(req.url ?? '');
+    res.writeHead(200, { 'content-type': isChecksums ? 'text/plain' : 'application/gzip' });
+    res.end(isChecksums ? checksums : asset);
   });
   await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
   const mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;

@@ -63,7 +63,8 @@ async function main() {
       console.error(`${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
   }
-  if (failed) process.exitCode = 1;
+  // A bench that failed half-way may leave a server or child behind: end here either way.
+  process.exit(failed ? 1 : 0);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
