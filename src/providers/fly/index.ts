@@ -42,6 +42,8 @@ export const flyCli: CliTool = {
       binary: 'flyctl',
     };
   },
+  // goreleaser's sha256 list beside the archives (flyctl .goreleaser.yml: checksum.name_template "checksums.txt").
+  checksums: (version) => `/superfly/flyctl/releases/download/v${version}/checksums.txt`,
 };
 
 export const STRATEGIES = ['rolling', 'bluegreen', 'canary', 'immediate'] as const;
