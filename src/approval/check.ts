@@ -15,6 +15,7 @@ import {
   resolveTag,
   withRecord,
 } from './release.js';
+import { type VerifyOptions, verifyRecord } from './verify.js';
 
 /** The parts of the issue_comment webhook payload the check reads. */
 export interface CommentEvent {
@@ -29,6 +30,8 @@ export interface CheckOptions {
   issueAuthor: string;
   environment: string;
   runUrl?: string;
+  /** How the record is confirmed before an approval counts (verify.ts). */
+  verify: Omit<VerifyOptions, 'issueAuthor'>;
 }
 
 export type Decision =
@@ -130,6 +133,11 @@ export async function checkComment(
     return { decision: 'denied', reason, issueNumber, record: denied, by: login };
   }
 
+  const untrusted = await verifyRecord(github, repo, { number: issueNumber, title: issue.title }, record, login, {
+    ...options.verify,
+    issueAuthor: options.issueAuthor,
+  });
+  if (untrusted) return refuse(untrusted, record);
   const current = await resolveTag(github, repo, record.tag);
   if (current === undefined) return refuse(`the tag ${record.tag} no longer exists.`, record);
   if (current !== record.sha)

@@ -15,6 +15,7 @@ import {
   parseMarker,
   withRecord,
 } from './release.js';
+import { releaseTitle } from './verify.js';
 
 export interface OpenOptions {
   tag: string;
@@ -26,6 +27,8 @@ export interface OpenOptions {
   label: string;
   /** Link to the run that opened the issue. */
   runUrl?: string;
+  /** That run's id (GITHUB_RUN_ID): the check confirms the gate passed in it. */
+  runId?: number;
   serverUrl: string;
 }
 
@@ -66,9 +69,10 @@ export async function openReleaseIssue(
     sha: options.sha,
     environment: options.environment,
     state: 'pending',
+    ...(options.runId ? { run: options.runId } : {}),
   };
   const body = withRecord(renderBody(repo, options, live, changes), record);
-  const title = `Release ${options.tag} to ${options.environment}`;
+  const title = releaseTitle(options);
 
   if (existing) {
     await github.rest.issues.update({ ...repo, issue_number: existing.number, title, body });

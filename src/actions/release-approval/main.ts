@@ -7,6 +7,7 @@ import { type Repo, githubClient } from '../../approval/github.js';
 import { openReleaseIssue } from '../../approval/open.js';
 import { type CommentEvent, checkComment } from '../../approval/check.js';
 import { reportOutcome } from '../../approval/report.js';
+import { workflowPathOf } from '../../approval/verify.js';
 import { spec } from './spec.js';
 
 type ApprovalInputs = Inputs<typeof spec>;
@@ -34,6 +35,7 @@ export async function run(): Promise<void> {
         plan: inputs.plan,
         label: inputs.label,
         runUrl,
+        runId: Number(process.env.GITHUB_RUN_ID) || undefined,
         serverUrl,
       },
       core.info,
@@ -70,7 +72,13 @@ export async function run(): Promise<void> {
       github,
       repo,
       event,
-      { approvers: inputs.approvers, issueAuthor: inputs.issueAuthor, environment: inputs.environment, runUrl },
+      {
+        approvers: inputs.approvers,
+        issueAuthor: inputs.issueAuthor,
+        environment: inputs.environment,
+        runUrl,
+        verify: { workflowPath: currentWorkflowPath(), allowSelfApproval: inputs.allowSelfApproval },
+      },
       core.info,
     );
     const record = 'record' in decision ? decision.record : undefined;
@@ -128,6 +136,13 @@ function currentRepo(): Repo {
   if (!owner || !repo)
     throw new ConfigurationError('GITHUB_REPOSITORY is not set: run this action in a GitHub workflow.');
   return { owner, repo };
+}
+
+/** The running workflow's file: release issues are those its own tag-push runs opened. */
+function currentWorkflowPath(): string {
+  const path = workflowPathOf(process.env.GITHUB_WORKFLOW_REF);
+  if (!path) throw new ConfigurationError('GITHUB_WORKFLOW_REF is not set: mode: check runs in a GitHub workflow.');
+  return path;
 }
 
 function runLink(): string | undefined {

@@ -69,6 +69,12 @@ export const spec = defineAction({
       default: 'github-actions[bot]',
       parse: text(),
     },
+    'allow-self-approval': {
+      description:
+        'Let the person who pushed the tag approve their own release (`check`). Default: refused, like an environment’s "prevent self-review": someone else must approve.',
+      default: 'false',
+      parse: bool(),
+    },
     'issue-number': {
       description: 'The release issue (`report`): the `issue-number` output of `check`.',
       parse: optional(integer(1)),
