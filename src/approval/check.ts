@@ -11,11 +11,13 @@ import {
   type ReleaseRecord,
   approverName,
   kitIssueOf,
+  lastSuccessfulDeployment,
   parseMarker,
   resolveTag,
   withRecord,
 } from './release.js';
-import { type VerifyOptions, verifyRecord } from './verify.js';
+import { type VerifyOptions, olderThanLive, verifyRecord } from './verify.js';
+import { withdrawQueued } from './claim.js';
 
 /** The parts of the issue_comment webhook payload the check reads. */
 export interface CommentEvent {
@@ -119,10 +121,18 @@ export async function checkComment(
     const denied: ReleaseRecord = { ...record, state: 'denied', decidedBy: login, decidedAt: now };
     const reason = command.reason || 'no reason given';
     await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', denied) });
+    // An /approve checked at the same moment may have created its Deployment already: withdrawn,
+    // the production job's claim step refuses it.
+    const withdrawn = await withdrawQueued(
+      github,
+      repo,
+      await kitDeployments(github, repo, record, issueNumber),
+      login,
+    );
     await github.rest.issues.createComment({
       ...repo,
       issue_number: issueNumber,
-      body: `Denied by @${login}: ${reason}. ${record.tag} will not be deployed to ${record.environment}; push a new tag for a new release.`,
+      body: `Denied by @${login}: ${reason}. ${record.tag} will not be deployed to ${record.environment}${withdrawn.length ? ` (the approval in deployment ${withdrawn.join(', ')} was withdrawn)` : ''}; push a new tag for a new release.`,
     });
     await github.rest.issues.update({
       ...repo,
@@ -138,6 +148,13 @@ export async function checkComment(
     issueAuthor: options.issueAuthor,
   });
   if (untrusted) return refuse(untrusted, record);
+  const backwards = await olderThanLive(
+    github,
+    repo,
+    record,
+    await lastSuccessfulDeployment(github, repo, record.environment),
+  );
+  if (backwards) return refuse(backwards, record);
   const current = await resolveTag(github, repo, record.tag);
   if (current === undefined) return refuse(`the tag ${record.tag} no longer exists.`, record);
   if (current !== record.sha)
@@ -186,6 +203,12 @@ export async function checkComment(
     ...(options.runUrl ? { log_url: options.runUrl } : {}),
   });
   const approved: ReleaseRecord = { ...record, state: 'approved', decidedBy: login, decidedAt: now, deploymentId };
+  // A /deny checked at the same moment wins: it was written after this run read the issue.
+  const meanwhile = parseMarker((await github.rest.issues.get({ ...repo, issue_number: issueNumber })).data.body);
+  if (meanwhile?.state === 'denied') {
+    await withdrawQueued(github, repo, [deploymentId], meanwhile.decidedBy ?? 'someone');
+    return refuse(`release ${record.tag} was denied by @${meanwhile.decidedBy} at the same moment.`, meanwhile);
+  }
   await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', approved) });
   await github.rest.issues.createComment({
     ...repo,

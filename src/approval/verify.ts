@@ -84,3 +84,19 @@ export async function verifyRecord(
     return `@${login} pushed ${record.tag} and cannot approve their own release: another approver must (allow-self-approval: true allows it).`;
   return undefined;
 }
+
+/**
+ * Why an approval would move the environment BACK (an old release issue approved after a
+ * newer release went live), or undefined. Going back on purpose is a rollback, not this.
+ */
+export async function olderThanLive(
+  github: GitHubClient,
+  repo: Repo,
+  record: ReleaseRecord,
+  live: { sha: string } | undefined,
+): Promise<string | undefined> {
+  if (!live || live.sha === record.sha) return undefined;
+  const { data } = await github.rest.repos.compareCommits({ ...repo, base: live.sha, head: record.sha });
+  if (data.status !== 'behind') return undefined;
+  return `${record.environment} already runs ${live.sha.slice(0, 7)}, which is newer than ${record.tag} (${record.sha.slice(0, 7)}): approving this old release would roll ${record.environment} back. To go back on purpose, use a rollback.`;
+}

@@ -7,6 +7,7 @@ import { type Repo, githubClient } from '../../approval/github.js';
 import { openReleaseIssue } from '../../approval/open.js';
 import { type CommentEvent, checkComment } from '../../approval/check.js';
 import { reportOutcome } from '../../approval/report.js';
+import { claimApproval } from '../../approval/claim.js';
 import { workflowPathOf } from '../../approval/verify.js';
 import { spec } from './spec.js';
 
@@ -109,8 +110,23 @@ export async function run(): Promise<void> {
 
   if (inputs.issueNumber === undefined)
     throw new ConfigurationError(
-      'Input "issue-number" is required for mode: report (the check step\'s issue-number output).',
+      `Input "issue-number" is required for mode: ${inputs.mode} (the check step's issue-number output).`,
     );
+  if (inputs.mode === 'claim') {
+    const claimed = await claimApproval(
+      githubClient(inputs.token, apiUrl),
+      repo,
+      { issueNumber: inputs.issueNumber, runUrl, attempt: Number(process.env.GITHUB_RUN_ATTEMPT) || undefined },
+      core.info,
+    );
+    setOutputs(spec, {
+      'deployment-id': claimed.deploymentId,
+      tag: claimed.tag,
+      sha: claimed.sha,
+      'issue-number': inputs.issueNumber,
+    });
+    return;
+  }
   if (inputs.outcome === undefined)
     throw new ConfigurationError('Input "outcome" is required for mode: report (example: outcome: ${{ job.status }}).');
   const github = githubClient(inputs.token, apiUrl);
