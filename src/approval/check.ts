@@ -225,6 +225,12 @@ export async function checkComment(
   };
 }
 
+/**
+ * An approver named in a reply without notifying them: any commenter can make the kit
+ * reply, so a reply that @-mentioned every approver would let anyone page them at will.
+ */
+const quietName = (a: Approver): string => approverName(a).replace(/^@/, '@\u200b');
+
 /** true, or why not. Users match by login (case-insensitive); teams through the API. */
 async function isApprover(github: GitHubClient, login: string, approvers: Approver[]): Promise<true | string> {
   if (approvers.some((a) => a.kind === 'user' && a.login.toLowerCase() === login.toLowerCase())) return true;
@@ -241,13 +247,13 @@ async function isApprover(github: GitHubClient, login: string, approvers: Approv
     } catch (error) {
       const status = httpStatus(error);
       if (status === 404) continue; // not a member (or the team is invisible to the token)
-      if (status === 401 || status === 403) unreadable.push(approverName(approver));
+      if (status === 401 || status === 403) unreadable.push(quietName(approver));
       else throw error;
     }
   }
   if (unreadable.length)
     return `@${login} is not listed in approvers, and the token cannot read the membership of ${unreadable.join(', ')} (team approvers need a token with the organization's members: read permission).`;
-  return `@${login} is not in approvers (${approvers.map(approverName).join(', ')}).`;
+  return `@${login} is not in approvers (${approvers.map(quietName).join(', ')}).`;
 }
 
 /** Ids of the deployments the kit created for this issue, oldest first. */

@@ -217,7 +217,7 @@ describe('check', () => {
     gh.hiddenTeams.add('acme/release-managers');
     const { issueNumber } = await openFor();
     const decision = await comment('carol', issueNumber, '/approve');
-    expect(decision.reason).toMatch(/cannot read the membership of @acme\/release-managers/);
+    expect(decision.reason).toMatch(/cannot read the membership of @\u200bacme\/release-managers/);
   });
 
   it('ignores an edited comment and says so', async () => {

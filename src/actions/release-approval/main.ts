@@ -37,6 +37,7 @@ export async function run(): Promise<void> {
         label: inputs.label,
         runUrl,
         runId: Number(process.env.GITHUB_RUN_ID) || undefined,
+        issueAuthor: inputs.issueAuthor,
         serverUrl,
       },
       core.info,
