@@ -12,13 +12,15 @@ import { parseDatabaseUrl, type DatabaseUrl } from '../../src/db/connection.js';
 import { maskSecret } from '../../src/lib/action-spec.js';
 import { type Postgres, startPostgres } from '../../src/db/postgres.js';
 import { expectSecretKept, runAction } from '../harness/runner.js';
+import pg from 'pg';
+import type { ChildProcess } from 'node:child_process';
 
-let pg: Postgres;
+let server: Postgres;
 beforeAll(async () => {
-  pg = await startPostgres({ major: 15 });
+  server = await startPostgres({ major: 15 });
 }, 120_000);
 afterAll(async () => {
-  await pg?.stop();
+  await server?.stop();
 });
 
 /** Every pg_dump command line seen in /proc while `during` runs. */
@@ -57,9 +59,9 @@ describe('a password in the database URL query', () => {
   });
 
   it('backup-db dumps with it, masks it, and pg_dump never gets it in argv', async () => {
-    const url = new URL(await pg.createDatabase());
+    const url = new URL(await server.createDatabase());
     url.password = '';
-    url.searchParams.set('password', pg.password);
+    url.searchParams.set('password', server.password);
     const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
     const { result: run, argv } = await pgDumpArgvDuring(
       runAction('backup-db', {
@@ -68,9 +70,9 @@ describe('a password in the database URL query', () => {
       }),
     );
     expect(run.exitCode).toBe(0);
-    expectSecretKept(run, pg.password);
+    expectSecretKept(run, server.password);
     expect(argv.length).toBeGreaterThan(0); // pg_dump was seen running
-    for (const line of argv) expect(line).not.toContain(pg.password);
+    for (const line of argv) expect(line).not.toContain(server.password);
     expect(readdirSync(folder)).toHaveLength(1);
   });
 });
@@ -89,5 +91,45 @@ describe('a backup name', () => {
     expect(run.exitCode).toBe(1);
     expect(run.log).toContain(`Input "name" is invalid: ${message}`);
     expect(existsSync(path.join(folder, 'in'))).toBe(false);
+  });
+});
+
+describe('a cancelled directory dump', () => {
+  it('stops pg_dump with the job: nothing keeps writing, no partial folder is left', async () => {
+    const url = await server.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE big AS SELECT g, md5(g::text) AS h FROM generate_series(1, 1500000) g');
+    await client.end();
+    const database = new URL(url).pathname.slice(1);
+    const folder = mkdtempSync(path.join(tmpdir(), 'dk-backups-'));
+    let child: ChildProcess | undefined;
+    let sent = false;
+    const run = await runAction('backup-db', {
+      inputs: { 'database-url': url, path: folder, format: 'directory', upload: 'none' },
+      onSpawn: (c) => (child = c),
+      onOutput: (chunk) => {
+        if (!sent && chunk.includes('::group::pg_dump')) {
+          sent = true;
+          setTimeout(() => child?.kill('SIGTERM'), 300);
+        }
+      },
+      timeoutMs: 120_000,
+    });
+    expect(sent).toBe(true);
+    expect(run.exitCode).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const dumps = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+        } catch {
+          return '';
+        }
+      })
+      .filter((line) => line.includes('pg_dump') && line.includes(database));
+    expect(dumps).toEqual([]);
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
