@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeGitHub } from '../harness/fake-github.js';
-import { initialFlyState } from '../fakes/fly-state.js';
+import { image, initialFlyState } from '../fakes/fly-state.js';
+import { FakeRailwayApi, existingDeployment, initialRailwayState } from '../fakes/railway-api.js';
 import { makeSandbox } from '../providers/fake-bin.js';
 import { json, startHttpServer, type TestServer } from '../support/http-server.js';
 import { type Postgres, startPostgres } from '../../src/db/postgres.js';
@@ -27,6 +28,7 @@ const S = {
   fly: 'sweep-fly-token-FM2_c41e0b',
   github: 'ghs_sweepGitHubToken0a1b2c3d4e5f',
   badToken: 'ghs_sweepRejectedToken9f8e7d6c',
+  railway: 'sweep-railway-project-token-b7c8',
 };
 
 let server: TestServer;
@@ -132,6 +134,56 @@ describe('secrets sweep: no known secret leaves the action', () => {
     );
     expect(result.run.exitCode).toBe(token === S.fly ? 0 : 1);
     expect(result.leaks).toEqual([]);
+  });
+
+  it.each([
+    ['deploy', { provider: 'fly' }],
+    ['rollback-on-failure', { provider: 'fly', mode: 'now', to: image('AAA') }],
+  ])('%s with provider fly: the token', async (action, extra) => {
+    const sandbox = makeSandbox({ flyctl: 'fly-cli.mjs' }, { ...initialFlyState(), token: S.fly }, 'FAKE_FLY_STATE');
+    const temp = mkdtempSync(path.join(tmpdir(), 'dk-sweep-tmp-'));
+    const result = await sweep(
+      action,
+      {
+        cwd: sandbox.workspace,
+        env: { ...sandbox.env, TMPDIR: temp },
+        inputs: { token: S.fly, app: 'shop-api', ...extra },
+      },
+      [S.fly],
+      { dirs: [temp, sandbox.dir], skip: [sandbox.statePath] },
+    );
+    expect(result.run.exitCode).toBe(0);
+    expect(result.leaks).toEqual([]);
+  });
+
+  it.each([
+    ['accepted', S.railway],
+    ['rejected', 'sweep-wrong-railway-token-41aa'],
+  ])('deploy-railway (token %s)', async (_case, token) => {
+    const state = initialRailwayState({
+      projectToken: S.railway,
+      deployments: [existingDeployment('dep-0002-live', 'SUCCESS', '2026-11-02T10:00:00.000Z')],
+    });
+    const sandbox = makeSandbox({ railway: 'railway-cli.mjs' }, state, 'FAKE_RAILWAY_STATE');
+    const api = new FakeRailwayApi(sandbox.statePath);
+    await api.start();
+    try {
+      const temp = mkdtempSync(path.join(tmpdir(), 'dk-sweep-tmp-'));
+      const result = await sweep(
+        'deploy-railway',
+        {
+          cwd: sandbox.workspace,
+          env: { ...sandbox.env, TMPDIR: temp },
+          inputs: { token, service: 'api', 'api-url': api.url },
+        },
+        [token],
+        { dirs: [temp, sandbox.dir], skip: [sandbox.statePath] },
+      );
+      expect(result.run.exitCode).toBe(token === S.railway ? 0 : 1);
+      expect(result.leaks).toEqual([]);
+    } finally {
+      await api.stop();
+    }
   });
 
   it.each([
