@@ -18,6 +18,8 @@ import { json, startHttpServer, type TestServer } from '../support/http-server.j
 import { type Postgres, startPostgres } from '../../src/db/postgres.js';
 import { startSshd, type Sshd } from '../support/sshd.js';
 import { sweep } from './sweep.js';
+import { FakeVercelApi } from '../vercel/fake-vercel-api.js';
+import { ROOT } from '../harness/runner.js';
 
 jest.setTimeout(180_000);
 
@@ -29,6 +31,7 @@ const S = {
   github: 'ghs_sweepGitHubToken0a1b2c3d4e5f',
   badToken: 'ghs_sweepRejectedToken9f8e7d6c',
   railway: 'sweep-railway-project-token-b7c8',
+  vercel: 'sweepVercelToken5e6f7a8b',
 };
 
 let server: TestServer;
@@ -180,6 +183,38 @@ describe('secrets sweep: no known secret leaves the action', () => {
         { dirs: [temp, sandbox.dir], skip: [sandbox.statePath] },
       );
       expect(result.run.exitCode).toBe(token === S.railway ? 0 : 1);
+      expect(result.leaks).toEqual([]);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it.each([
+    ['accepted', S.vercel],
+    ['rejected', 'sweepWrongVercelToken0c1d'],
+  ])('deploy-vercel with the real CLI (token %s)', async (_case, token) => {
+    const api = new FakeVercelApi({ token: S.vercel });
+    await api.start();
+    try {
+      const { temp, work } = dirs();
+      writeFileSync(path.join(work, 'index.html'), '<h1>sweep</h1>\n');
+      const home = mkdtempSync(path.join(tmpdir(), 'dk-sweep-home-'));
+      const result = await sweep(
+        'deploy-vercel',
+        {
+          cwd: work,
+          env: {
+            TMPDIR: temp,
+            HOME: home,
+            PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
+          },
+          inputs: { ...api.identity(token, work), production: 'true', timeout: '2m' },
+          timeoutMs: 170_000,
+        },
+        [token],
+        { dirs: [temp, work, home] }, // home: the CLI's own config and auth files
+      );
+      expect(result.run.exitCode).toBe(token === S.vercel ? 0 : 1);
       expect(result.leaks).toEqual([]);
     } finally {
       await api.stop();
