@@ -7,7 +7,9 @@
  * PostgreSQL and sshd; fake GitHub, Fly CLI and HTTP endpoints on 127.0.0.1).
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { freePort } from '../../src/lib/net.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeGitHub } from '../harness/fake-github.js';
@@ -32,6 +34,8 @@ const S = {
   badToken: 'ghs_sweepRejectedToken9f8e7d6c',
   railway: 'sweep-railway-project-token-b7c8',
   vercel: 'sweepVercelToken5e6f7a8b',
+  release: 'ghs_sweepReleaseToken4d5e6f70',
+  releaseKey: 'sweep-release-ssh-key-8e9f0a1b',
 };
 
 let server: TestServer;
@@ -62,7 +66,7 @@ describe('the sweep itself', () => {
       {
         cwd: work,
         env: { TMPDIR: temp },
-        inputs: { commands: `leak: echo ${canary} | tee left.txt; sleep 0.3`, cache: 'none' },
+        inputs: { commands: `leak: echo ${canary} | tee left.txt; sleep 3`, cache: 'none' },
       },
       [canary],
       { dirs: [temp, work] },
@@ -218,6 +222,57 @@ describe('secrets sweep: no known secret leaves the action', () => {
       expect(result.leaks).toEqual([]);
     } finally {
       await api.stop();
+    }
+  });
+
+  it('release of a vm service (host: local): the GitHub token and the provider secret', async () => {
+    const gh = new FakeGitHub('acme', 'shop').addUser({ login: 'github-actions[bot]', type: 'Bot' }, S.release);
+    const sha = gh.addCommit('release');
+    await gh.start();
+    const { temp, work } = dirs();
+    const port = await freePort();
+    const appDir = path.join(work, 'srv', 'api');
+    try {
+      cpSync(path.join(ROOT, 'examples/app'), path.join(work, 'api'), { recursive: true });
+      writeFileSync(path.join(work, 'api', 'VERSION'), 'v1');
+      writeFileSync(
+        path.join(work, 'deploy-kit.yml'),
+        [
+          'services:',
+          '  api:',
+          '    provider: vm',
+          '    host: local',
+          `    app-dir: ${JSON.stringify(appDir)}`,
+          '    source: api',
+          `    start-command: APP_PORT=${port} NODE='${process.execPath}' sh deploy/start.sh`,
+          `    health-url: http://127.0.0.1:${port}/health`,
+          '    health-timeout: 5s',
+          '    smoke: { path: /health, timeout: 3s, interval: 200ms, requests: 2 }',
+          '',
+        ].join('\n'),
+      );
+      const result = await sweep(
+        'release',
+        {
+          cwd: work,
+          env: {
+            TMPDIR: temp,
+            GITHUB_SHA: sha,
+            GITHUB_REPOSITORY: 'acme/shop',
+            GITHUB_API_URL: gh.url,
+            SSH_KEY: S.releaseKey,
+          },
+          inputs: { environment: 'production', version: 'v1', timeout: '2m', 'github-token': S.release },
+        },
+        [S.release, S.releaseKey],
+        { dirs: [temp, work] },
+      );
+      expect(result.run.exitCode).toBe(0);
+      expect(result.leaks).toEqual([]);
+    } finally {
+      await gh.stop();
+      const pidfile = path.join(appDir, 'app.pid');
+      if (existsSync(pidfile)) spawnSync('kill', [readFileSync(pidfile, 'utf8').trim()]);
     }
   });
 
