@@ -69,6 +69,8 @@ export async function verifyRecord(
     run = (await github.rest.actions.getWorkflowRun({ ...repo, run_id: record.run })).data;
   } catch (error) {
     if (httpStatus(error) === 404) return `the release run ${record.run} the issue names does not exist.`;
+    if (httpStatus(error) === 403)
+      return `the token cannot read the release run ${record.run}, so the check cannot confirm the gate passed: give the approval job \`actions: read\` permission.`;
     throw error;
   }
   if (run.path.replace(/@.*$/, '') !== options.workflowPath)

@@ -145,6 +145,13 @@ describe('an approval cannot be redirected', () => {
     expect((await approve('alice', issue)).reason).toContain(`the issue's title was changed`);
   });
 
+  it('a token without actions: read is told so, and nothing deploys', async () => {
+    const issue = await release('v1.1.0', good);
+    gh.noActionsRead.add(BOT);
+    expect((await approve('alice', issue)).reason).toContain('give the approval job `actions: read` permission');
+    expect(gh.deployments).toEqual([]);
+  });
+
   it('the untouched issue is approved, and deploys the commit its run passed', async () => {
     const issue = await release('v1.1.0', good);
     const decision = await approve('alice', issue);

@@ -130,6 +130,8 @@ export class FakeGitHub {
   readonly deployments: Deployment[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly runs: FakeRun[] = [];
+  /** Logins whose token lacks `actions: read` (GET …/actions/runs/{id} answers 403). */
+  readonly noActionsRead = new Set<string>();
   private server?: Server;
   private nextId = 1000;
   private clock = Date.parse('2026-11-27T10:00:00Z');
@@ -340,6 +342,7 @@ export class FakeGitHub {
     }
     // --- workflow runs
     if (method === 'GET' && (m = route('{repo}/actions/runs/(\\d+)'))) {
+      if (this.noActionsRead.has(actor)) return this.error(res, 403, 'Resource not accessible by integration');
       const run = this.runs.find((r) => r.id === Number(m?.[0]));
       if (!run) return this.error(res, 404, 'Not Found');
       return this.send(res, 200, {
