@@ -11,10 +11,13 @@ import {
   type ReleaseRecord,
   approverName,
   kitIssueOf,
+  lastSuccessfulDeployment,
   parseMarker,
   resolveTag,
   withRecord,
 } from './release.js';
+import { type VerifyOptions, olderThanLive, verifyRecord } from './verify.js';
+import { withdrawQueued } from './claim.js';
 
 /** The parts of the issue_comment webhook payload the check reads. */
 export interface CommentEvent {
@@ -29,6 +32,8 @@ export interface CheckOptions {
   issueAuthor: string;
   environment: string;
   runUrl?: string;
+  /** How the record is confirmed before an approval counts (verify.ts). */
+  verify: Omit<VerifyOptions, 'issueAuthor'>;
 }
 
 export type Decision =
@@ -116,10 +121,18 @@ export async function checkComment(
     const denied: ReleaseRecord = { ...record, state: 'denied', decidedBy: login, decidedAt: now };
     const reason = command.reason || 'no reason given';
     await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', denied) });
+    // An /approve checked at the same moment may have created its Deployment already: withdrawn,
+    // the production job's claim step refuses it.
+    const withdrawn = await withdrawQueued(
+      github,
+      repo,
+      await kitDeployments(github, repo, record, issueNumber),
+      login,
+    );
     await github.rest.issues.createComment({
       ...repo,
       issue_number: issueNumber,
-      body: `Denied by @${login}: ${reason}. ${record.tag} will not be deployed to ${record.environment}; push a new tag for a new release.`,
+      body: `Denied by @${login}: ${reason}. ${record.tag} will not be deployed to ${record.environment}${withdrawn.length ? ` (the approval in deployment ${withdrawn.join(', ')} was withdrawn)` : ''}; push a new tag for a new release.`,
     });
     await github.rest.issues.update({
       ...repo,
@@ -130,6 +143,18 @@ export async function checkComment(
     return { decision: 'denied', reason, issueNumber, record: denied, by: login };
   }
 
+  const untrusted = await verifyRecord(github, repo, { number: issueNumber, title: issue.title }, record, login, {
+    ...options.verify,
+    issueAuthor: options.issueAuthor,
+  });
+  if (untrusted) return refuse(untrusted, record);
+  const backwards = await olderThanLive(
+    github,
+    repo,
+    record,
+    await lastSuccessfulDeployment(github, repo, record.environment),
+  );
+  if (backwards) return refuse(backwards, record);
   const current = await resolveTag(github, repo, record.tag);
   if (current === undefined) return refuse(`the tag ${record.tag} no longer exists.`, record);
   if (current !== record.sha)
@@ -178,6 +203,12 @@ export async function checkComment(
     ...(options.runUrl ? { log_url: options.runUrl } : {}),
   });
   const approved: ReleaseRecord = { ...record, state: 'approved', decidedBy: login, decidedAt: now, deploymentId };
+  // A /deny checked at the same moment wins: it was written after this run read the issue.
+  const meanwhile = parseMarker((await github.rest.issues.get({ ...repo, issue_number: issueNumber })).data.body);
+  if (meanwhile?.state === 'denied') {
+    await withdrawQueued(github, repo, [deploymentId], meanwhile.decidedBy ?? 'someone');
+    return refuse(`release ${record.tag} was denied by @${meanwhile.decidedBy} at the same moment.`, meanwhile);
+  }
   await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', approved) });
   await github.rest.issues.createComment({
     ...repo,
@@ -193,6 +224,12 @@ export async function checkComment(
     deploymentId,
   };
 }
+
+/**
+ * An approver named in a reply without notifying them: any commenter can make the kit
+ * reply, so a reply that @-mentioned every approver would let anyone page them at will.
+ */
+const quietName = (a: Approver): string => approverName(a).replace(/^@/, '@\u200b');
 
 /** true, or why not. Users match by login (case-insensitive); teams through the API. */
 async function isApprover(github: GitHubClient, login: string, approvers: Approver[]): Promise<true | string> {
@@ -210,13 +247,13 @@ async function isApprover(github: GitHubClient, login: string, approvers: Approv
     } catch (error) {
       const status = httpStatus(error);
       if (status === 404) continue; // not a member (or the team is invisible to the token)
-      if (status === 401 || status === 403) unreadable.push(approverName(approver));
+      if (status === 401 || status === 403) unreadable.push(quietName(approver));
       else throw error;
     }
   }
   if (unreadable.length)
     return `@${login} is not listed in approvers, and the token cannot read the membership of ${unreadable.join(', ')} (team approvers need a token with the organization's members: read permission).`;
-  return `@${login} is not in approvers (${approvers.map(approverName).join(', ')}).`;
+  return `@${login} is not in approvers (${approvers.map(quietName).join(', ')}).`;
 }
 
 /** Ids of the deployments the kit created for this issue, oldest first. */

@@ -15,6 +15,7 @@ import {
   parseMarker,
   withRecord,
 } from './release.js';
+import { releaseTitle } from './verify.js';
 
 export interface OpenOptions {
   tag: string;
@@ -24,8 +25,12 @@ export interface OpenOptions {
   /** Markdown of the pending migrations (migrate's dry-run `plan` output); '' when unknown. */
   plan: string;
   label: string;
+  /** The login that opens release issues: issues by anyone else with the label are not ours. */
+  issueAuthor?: string;
   /** Link to the run that opened the issue. */
   runUrl?: string;
+  /** That run's id (GITHUB_RUN_ID): the check confirms the gate passed in it. */
+  runId?: number;
   serverUrl: string;
 }
 
@@ -47,7 +52,14 @@ export async function openReleaseIssue(
   log: (line: string) => void = () => undefined,
 ): Promise<OpenResult> {
   await ensureLabel(github, repo, options.label);
-  const existing = await findReleaseIssue(github, repo, options.label, options.tag, options.environment);
+  const existing = await findReleaseIssue(
+    github,
+    repo,
+    options.label,
+    options.tag,
+    options.environment,
+    options.issueAuthor,
+  );
   if (existing && existing.record.state !== 'pending') {
     log(`Release issue #${existing.number} for ${options.tag} was already ${existing.record.state}; leaving it.`);
     return {
@@ -66,9 +78,10 @@ export async function openReleaseIssue(
     sha: options.sha,
     environment: options.environment,
     state: 'pending',
+    ...(options.runId ? { run: options.runId } : {}),
   };
   const body = withRecord(renderBody(repo, options, live, changes), record);
-  const title = `Release ${options.tag} to ${options.environment}`;
+  const title = releaseTitle(options);
 
   if (existing) {
     await github.rest.issues.update({ ...repo, issue_number: existing.number, title, body });
@@ -124,6 +137,8 @@ export async function findReleaseIssue(
   label: string,
   tag: string,
   environment: string,
+  /** Only issues this login opened: anyone can open an issue, label it and copy the marker into it. */
+  author?: string,
 ): Promise<FoundIssue | undefined> {
   const issues = github.paginate.iterator(github.rest.issues.listForRepo, {
     ...repo,
@@ -135,6 +150,7 @@ export async function findReleaseIssue(
   for await (const page of issues) {
     for (const issue of page.data) {
       if (issue.pull_request) continue;
+      if (author && issue.user?.login.toLowerCase() !== author.toLowerCase()) continue;
       const record = parseMarker(issue.body);
       if (record && record.tag === tag && record.environment === environment)
         return { number: issue.number, url: issue.html_url, record };

@@ -20,6 +20,8 @@ export interface ReleaseRecord {
   decidedBy?: string;
   decidedAt?: string;
   deploymentId?: number;
+  /** The workflow run that opened the issue (the gate's run on the tag push). */
+  run?: number;
 }
 
 const MARKER = 'deploy-kit:release';
@@ -41,6 +43,7 @@ export function parseMarker(body: string | null | undefined): ReleaseRecord | un
     if (typeof value.tag !== 'string' || typeof value.sha !== 'string' || typeof value.environment !== 'string')
       return undefined;
     if (!STATES.includes(value.state as ReleaseState)) return undefined;
+    if (value.run !== undefined && !Number.isSafeInteger(value.run)) return undefined;
     return value as ReleaseRecord;
   } catch {
     return undefined;

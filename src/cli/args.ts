@@ -24,11 +24,13 @@ export const USAGE = `Usage:
       Tells which approval mode the repository can use: required reviewers on the
       production environment (public repositories; private ones on GitHub Enterprise),
       or /approve comments (private repositories on Free, Pro and Team). Changes nothing.
-  deploy-kit setup --repo owner/name --reviewer login|org/team [--reviewer …]
+  deploy-kit setup --repo owner/name --reviewer login|org/team [--reviewer …] | --approval comment
                    [--staging-branch staging] [--tags 'v*'] [--wait-timer minutes]
                    [--allow-self-review] [--secret environment:NAME …]
       Creates or updates the staging and production environments: production approved by
       the reviewers and deployable only from the tags, staging only from the branch.
+      --approval comment (for /approve comments, no reviewers): production deploys only
+      from the default branch, which is protected (a reviewed pull request) first.
       --secret production:DEPLOY_TOKEN stores the value of the environment variable
       DEPLOY_TOKEN as that environment's secret (values never go on the command line).
       Both read the token from GITHUB_TOKEN or GH_TOKEN (repository admin for setup, read
@@ -140,7 +142,11 @@ function parseSetup(options: string[]): Command {
       else if (flag === '--reviewer') command.reviewers.push(value);
       else if (flag === '--staging-branch') command.stagingBranch = value;
       else if (flag === '--tags') command.tags = value;
-      else if (flag === '--wait-timer') {
+      else if (flag === '--approval') {
+        if (value !== 'comment' && value !== 'environment')
+          throw new UsageError(`setup --approval "${value}" is not environment or comment`);
+        command.approval = value;
+      } else if (flag === '--wait-timer') {
         if (!/^\d+$/.test(value)) throw new UsageError(`setup --wait-timer "${value}" is not whole minutes`);
         command.waitTimer = Number(value);
       } else if (flag === '--secret') {
@@ -152,14 +158,14 @@ function parseSetup(options: string[]): Command {
         command.secrets.push({ environment: match[1] as 'staging' | 'production', name: match[2] as string });
       } else
         throw new UsageError(
-          `setup does not know "${arg}"; expected --repo, --check, --reviewer, --staging-branch, --tags, --wait-timer, --allow-self-review or --secret`,
+          `setup does not know "${arg}"; expected --repo, --check, --approval, --reviewer, --staging-branch, --tags, --wait-timer, --allow-self-review or --secret`,
         );
     }
   }
   if (!command.repository) throw new UsageError('setup needs --repo owner/name');
   if (command.check && (command.reviewers.length || command.secrets.length))
     throw new UsageError('setup --check only reads: leave out --reviewer and --secret');
-  if (!command.check && !command.reviewers.length)
+  if (!command.check && !command.reviewers.length && command.approval !== 'comment')
     throw new UsageError(
       'setup needs at least one --reviewer (who approves production), or --check to see what the repository allows',
     );

@@ -101,10 +101,7 @@ export async function dumpToPartial(options: DumpOptions, progress: Progress): P
     if (options.format === 'directory') {
       if (options.transforms?.length)
         throw new KitError('format: directory cannot be streamed through a transform; use custom.');
-      const result = await runCommand(options.pgDump, dumpArgs(options, partial), {
-        env: childEnv(options.db),
-        timeoutMs: options.timeoutMs,
-      });
+      const result = await directoryDump(options, partial);
       if (result.exitCode !== 0 || result.timedOut)
         throw dumpFailure(options, result.stderr, result.signal, result.timedOut);
       const { sha256, sizeBytes } = await hashDirectory(partial);
@@ -117,6 +114,62 @@ export async function dumpToPartial(options: DumpOptions, progress: Progress): P
   }
 }
 
+/** Process groups of the pg_dumps running now, so a cancelled job can stop them (stopDumps). */
+const running = new Set<number>();
+
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+
+/**
+ * Stops every pg_dump this process started. A directory dump writes its own files, so
+ * nothing else would stop it when the job is cancelled: it would go on writing (and
+ * re-create the folder just removed) after the action is gone.
+ */
+export function stopDumps(): void {
+  for (const pid of running) killGroup(pid);
+  running.clear();
+}
+
+/** Starts pg_dump in its own process group and tracks it until it exits. */
+function startDump(options: DumpOptions, args: string[], stdout: 'pipe' | 'ignore') {
+  const child = spawn(options.pgDump, args, {
+    env: childEnv(options.db),
+    stdio: ['ignore', stdout, 'pipe'],
+    detached: true, // its own process group, so a timeout or a cancel stops it whole
+  });
+  if (child.pid) running.add(child.pid);
+  child.on('close', () => child.pid && running.delete(child.pid));
+  return child;
+}
+
+async function directoryDump(
+  options: DumpOptions,
+  partial: string,
+): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null; stderr: string; timedOut: boolean }> {
+  const child = startDump(options, dumpArgs(options, partial), 'ignore');
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-64_000)));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (child.pid) killGroup(child.pid);
+  }, options.timeoutMs);
+  try {
+    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, sig) => resolve([code, sig]));
+    });
+    return { exitCode, signal, stderr, timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function streamDump(
   options: DumpOptions,
   partial: string,
@@ -124,13 +177,9 @@ async function streamDump(
   started: number,
 ): Promise<DumpResult> {
   const now = progress.now ?? Date.now;
-  const child = spawn(options.pgDump, dumpArgs(options), {
-    env: childEnv(options.db),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so a timeout stops it whole
-  });
+  const child = startDump(options, dumpArgs(options), 'pipe');
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-64_000)));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-64_000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal }));
@@ -155,7 +204,12 @@ async function streamDump(
     );
   }, progress.everyMs ?? 15_000);
   try {
-    const written = pipeline([child.stdout, ...(options.transforms ?? []), digest, createWriteStream(partial)]);
+    const written = pipeline([
+      child.stdout as NodeJS.ReadableStream,
+      ...(options.transforms ?? []),
+      digest,
+      createWriteStream(partial),
+    ]);
     // A write failure (disk full) must stop pg_dump, or it would wait on a full pipe forever.
     written.catch(stop);
     const [status] = await Promise.all([

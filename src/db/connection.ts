@@ -36,9 +36,11 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl | Fail {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!url.hostname) return new Fail('the URL has no host; expected postgres://user:password@host:5432/database');
   if (!database) return new Fail('the URL names no database; expected postgres://user:password@host:5432/database');
-  const password = decodeURIComponent(url.password);
+  // libpq takes `?password=` in the query too, over the one in the authority.
+  const password = url.searchParams.get('password') || decodeURIComponent(url.password);
   const bare = new URL(url.toString());
   bare.password = '';
+  bare.searchParams.delete('password');
   const port = Number(url.port || 5432);
   return {
     url: raw,

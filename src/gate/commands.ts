@@ -180,11 +180,29 @@ async function runOne(command: GateCommand, options: CommandOptions, deps: Comma
   return { name: command.name, result: 'passed', exitCode: 0, durationMs: result.durationMs };
 }
 
-/** The environment a `run:` step sees: the job's, without this action's inputs and state. */
+/**
+ * The runner's service credentials, given to JavaScript actions but not to `run:` steps:
+ * with them a test could write the Actions cache (a later deploy job restores its CLI
+ * from there), upload artifacts, or mint an OIDC token for a cloud role.
+ */
+const RUNNER_SERVICE_VARIABLES = [
+  /^ACTIONS_RUNTIME_/, // ACTIONS_RUNTIME_TOKEN, ACTIONS_RUNTIME_URL
+  /^ACTIONS_CACHE_/, // ACTIONS_CACHE_URL, ACTIONS_CACHE_SERVICE_V2
+  /^ACTIONS_RESULTS_/, // ACTIONS_RESULTS_URL (cache v2, artifacts v4)
+  /^ACTIONS_ID_TOKEN_REQUEST_/, // ACTIONS_ID_TOKEN_REQUEST_TOKEN and _URL (OIDC)
+  /^ACTIONS_ORCHESTRATION_ID$/,
+];
+
+/**
+ * The environment a `run:` step sees: the job's, without this action's inputs and state
+ * and without the runner's service credentials.
+ */
 export function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith('INPUT_') && !key.startsWith('STATE_')) result[key] = value;
+    if (key.startsWith('INPUT_') || key.startsWith('STATE_')) continue;
+    if (RUNNER_SERVICE_VARIABLES.some((pattern) => pattern.test(key.toUpperCase()))) continue;
+    result[key] = value;
   }
   return result;
 }

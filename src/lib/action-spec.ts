@@ -65,6 +65,8 @@ export function maskSecret(value: string, setSecret: (v: string) => void = core.
       setSecret(url.password);
       setSecret(decodeURIComponent(url.password));
     }
+    // libpq also reads the password from the query (postgres://u@h/db?password=…).
+    for (const password of url.searchParams.getAll('password')) if (password) setSecret(password);
   } catch {
     // not a URL: the whole value is already masked
   }

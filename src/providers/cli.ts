@@ -3,27 +3,30 @@
  * the Actions cache (across jobs, when the service is available), then a download of the
  * platform's own release archive. With no version asked for, a CLI already on PATH is
  * used as it is and its version reported.
+ *
+ * The deploy job runs this CLI with the platform token, so nothing restored is trusted as
+ * it is (issue 16): a tool-cache copy must match the sha256 recorded when it was
+ * installed, and the Actions cache, which other jobs of the repository can write (a test
+ * with the runtime token could plant a binary there), is used only for a tool that
+ * publishes checksums. It holds the release archive itself, under a key naming the
+ * published sha256, and an archive that does not hash to it is refused and downloaded
+ * again. A download is checked against the published checksums too.
  */
 import * as cache from '@actions/cache';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
+import { publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
 
 export interface CliAsset {
   /** Path of the release archive below the download base (https://github.com by default). */
   path: string;
   /** The executable inside the extracted archive. */
   binary: string;
-  /**
-   * Checksum files the release publishes beside the archive (paths below the same base),
-   * tried in order: the archive must match the sha256 listed for its file name there.
-   */
-  checksums?: string[];
 }
 
 export interface CliTool {
@@ -42,6 +45,12 @@ export interface CliTool {
    * Default: download and extract `asset().path`.
    */
   install?(version: string, log: (line: string) => void): Promise<string>;
+  /**
+   * Paths (below the download base) where the release's published sha256 list may be, in
+   * `sha256sum` format (`<hex>  <file name>`), tried in order; absent when the platform
+   * publishes none.
+   */
+  checksums?(version: string): string[];
 }
 
 export interface InstalledCli {
@@ -59,6 +68,8 @@ export interface InstallDeps {
   version(binary: string, args: string[]): Promise<string>;
   find(tool: string, version: string): string;
   download(url: string): Promise<string>;
+  /** A small text file (the published checksums). */
+  readText(url: string): Promise<string>;
   extract(archive: string): Promise<string>;
   cacheDir(dir: string, tool: string, version: string): Promise<string>;
   actionsCache?: {
@@ -102,98 +113,96 @@ export async function installCli(
   const binaryIn = (dir: string) => path.join(dir, asset.binary);
 
   const cached = deps.find(tool.name, version);
-  if (cached && existsSync(binaryIn(cached))) return done(binaryIn(cached), version, 'tool cache');
+  if (cached && existsSync(binaryIn(cached))) {
+    const record = readRecord(cached);
+    const actual = await sha256File(binaryIn(cached));
+    if (record === actual) return done(binaryIn(cached), version, 'tool cache');
+    deps.log(
+      `Refused the ${tool.name} ${version} in the tool cache at ${cached}: ${record ? `its sha256 ${actual} is not the ${record} recorded at install` : 'no sha256 was recorded at install'}. Installing again.`,
+    );
+    rmSync(cached, { recursive: true, force: true });
+  }
 
-  const key = `deploy-kit-${tool.name}-${version}-${deps.platform}-${deps.arch}`;
-  const toolDir = path.join(deps.env.RUNNER_TOOL_CACHE ?? '', tool.name, version, deps.arch);
-  const cachePaths = [toolDir, `${toolDir}.complete`];
-  if (deps.actionsCache) {
+  const base = (deps.env.DEPLOY_KIT_CLI_MIRROR || DEFAULT_DOWNLOAD_BASE).replace(/\/+$/, '');
+  const url = tool.install ? `the ${tool.name} package` : `${base}${asset.path}`;
+  const published =
+    tool.checksums && !tool.install
+      ? await publishedSha256(
+          `${tool.name} ${version}`,
+          tool.checksums(version).map((candidate) => `${base}${candidate}`),
+          path.posix.basename(asset.path),
+          deps,
+        )
+      : undefined;
+
+  // Only an archive with a published sha256 goes through the Actions cache (see the top).
+  const archiveFile = path.join(deps.env.RUNNER_TEMP ?? '', 'deploy-kit-cli', path.posix.basename(asset.path));
+  const key = published && `deploy-kit-${tool.name}-${version}-${deps.platform}-${deps.arch}-sha256-${published}`;
+  let archive: string | undefined;
+  if (key && deps.actionsCache) {
     try {
-      if (await deps.actionsCache.restore(cachePaths, key)) {
-        const restored = deps.find(tool.name, version);
-        if (restored && existsSync(binaryIn(restored))) return done(binaryIn(restored), version, 'Actions cache');
+      if (await deps.actionsCache.restore([archiveFile], key)) {
+        const actual = await sha256File(archiveFile);
+        if (actual === published) archive = archiveFile;
+        else {
+          deps.log(
+            `Refused the ${tool.name} ${version} archive from the Actions cache: its sha256 ${actual} is not the published ${published}. Downloading instead.`,
+          );
+          rmSync(archiveFile, { force: true });
+        }
       }
     } catch (error) {
       deps.log(`The Actions cache could not be read (${errorMessage(error)}); downloading instead.`);
     }
   }
+  const source: InstalledCli['source'] = archive ? 'Actions cache' : 'download';
 
-  const base = (deps.env.DEPLOY_KIT_CLI_MIRROR || DEFAULT_DOWNLOAD_BASE).replace(/\/+$/, '');
-  const url = tool.install ? `the ${tool.name} package` : `${base}${asset.path}`;
-  deps.log(`Installing ${tool.name} ${version} from ${url}`);
   let extracted: string;
   if (tool.install) {
+    deps.log(`Installing ${tool.name} ${version} from ${url}`);
     extracted = await tool.install(version, deps.log);
   } else {
-    let archive: string;
-    try {
-      // tool-cache's downloadTool retries transient failures (5xx, 408, 429) itself.
-      archive = await deps.download(url);
-    } catch (error) {
-      throw new KitError(
-        `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,
-      );
+    if (!archive) {
+      deps.log(`Installing ${tool.name} ${version} from ${url}`);
+      archive = await download(tool, version, url, deps);
+      const actual = await sha256File(archive);
+      if (published && actual !== published)
+        throw new KitError(
+          `The ${tool.name} ${version} downloaded from ${url} has sha256 ${actual}, not the published ${published}: refusing to run it.`,
+        );
     }
-    if (asset.checksums) await verifyChecksum(tool, version, asset, archive, base, deps);
     extracted = await deps.extract(archive);
   }
   if (!existsSync(binaryIn(extracted)))
     throw new KitError(`The ${tool.name} ${version} from ${url} has no ${asset.binary} in it.`);
   chmodSync(binaryIn(extracted), 0o755);
+  await recordInstall(extracted, binaryIn(extracted));
   const installed = await deps.cacheDir(extracted, tool.name, version);
   const binary = binaryIn(installed);
   const reported = tool.parseVersion(await deps.version(binary, tool.versionArgs));
   if (reported && reported !== version)
     throw new KitError(`The downloaded ${tool.name} says it is version ${reported}, not ${version}.`);
-  if (deps.actionsCache) {
+  if (key && deps.actionsCache && source === 'download' && archive) {
     try {
-      await deps.actionsCache.save(cachePaths, key);
+      mkdirSync(path.dirname(archiveFile), { recursive: true });
+      if (archive !== archiveFile) copyFileSync(archive, archiveFile);
+      await deps.actionsCache.save([archiveFile], key);
     } catch (error) {
       deps.log(`The Actions cache could not be written (${errorMessage(error)}); the next job downloads again.`);
     }
   }
-  return done(binary, version, 'download');
+  return done(binary, version, source);
 }
 
-/**
- * The archive's sha256 against the release's checksum file (`<sha256>  <file name>` lines,
- * as goreleaser writes them). No checksum file, no line for the archive, or another sum:
- * the CLI is not installed.
- */
-async function verifyChecksum(
-  tool: CliTool,
-  version: string,
-  asset: CliAsset,
-  archive: string,
-  base: string,
-  deps: InstallDeps,
-): Promise<void> {
-  const name = path.posix.basename(asset.path);
-  const tried: string[] = [];
-  for (const candidate of asset.checksums ?? []) {
-    const url = `${base}${candidate}`;
-    let text: string;
-    try {
-      text = readFileSync(await deps.download(url), 'utf8');
-    } catch (error) {
-      tried.push(`${url} (${errorMessage(error)})`);
-      continue;
-    }
-    const line = text.split(/\r?\n/).find((l) => l.trim().split(/\s+\*?/)[1] === name);
-    const expected = line?.trim().split(/\s+/)[0]?.toLowerCase();
-    if (!expected || !/^[0-9a-f]{64}$/.test(expected))
-      throw new KitError(`${url} lists no sha256 for ${name}: not installing an unverified ${tool.name} ${version}.`);
-    const actual = createHash('sha256').update(readFileSync(archive)).digest('hex');
-    if (actual !== expected)
-      throw new KitError(
-        `The downloaded ${name} does not match the sha256 ${tool.name} published in ${url} (expected ${expected}, got ${actual}): the download is corrupt or was tampered with, so it was not installed.`,
-      );
-    deps.log(`Verified ${name}: its sha256 matches ${url}.`);
-    return;
+async function download(tool: CliTool, version: string, url: string, deps: InstallDeps): Promise<string> {
+  try {
+    // tool-cache's downloadTool retries transient failures (5xx, 408, 429) itself.
+    return await deps.download(url);
+  } catch (error) {
+    throw new KitError(
+      `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,
+    );
   }
-  throw new KitError(
-    `Could not read the checksums ${tool.name} ${version} publishes (tried ${tried.join('; ')}): not installing an unverified CLI.`,
-  );
 }
 
 /** The real runner's dependencies: @actions/io, @actions/tool-cache, @actions/cache. */
@@ -215,6 +224,7 @@ export function runnerInstallDeps(log: (line: string) => void, env: NodeJS.Proce
       }
     },
     download: (url) => tc.downloadTool(url),
+    readText: async (url) => readFileSync(await tc.downloadTool(url), 'utf8'),
     extract: (archive) => tc.extractTar(archive),
     cacheDir: (dir, tool, version) => tc.cacheDir(dir, tool, version),
     actionsCache: cache.isFeatureAvailable()

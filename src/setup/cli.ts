@@ -12,6 +12,8 @@ export interface SetupCommand {
   tags?: string;
   waitTimer?: number;
   allowSelfReview: boolean;
+  /** `comment`: production approved by /approve comments (no reviewers; default branch only, protected). */
+  approval?: 'environment' | 'comment';
   secrets: Array<{ environment: 'staging' | 'production'; name: string }>;
 }
 
@@ -39,9 +41,9 @@ export async function runSetup(
   const report = await checkApprovalPlan(client, command.repository);
   print(renderPlanReport(report));
   if (command.check) return 0;
-  if (report.reviewersAvailable === false) {
+  if (report.reviewersAvailable === false && command.approval !== 'comment') {
     print(
-      `\nNothing was changed: required reviewers cannot be set on ${report.repository}, and without them nothing would wait for an approval.`,
+      `\nNothing was changed: required reviewers cannot be set on ${report.repository}, and without them nothing would wait for an approval. Use --approval comment for /approve comments (production then deploys only from the protected default branch).`,
     );
     return 1;
   }
@@ -51,6 +53,7 @@ export async function runSetup(
     token,
     apiUrl,
     reviewers: command.reviewers,
+    approval: command.approval,
     preventSelfReview: !command.allowSelfReview,
     waitTimer: command.waitTimer,
     stagingBranch: command.stagingBranch,

@@ -6,6 +6,8 @@
  *   both:       environment secrets, sealed with the environment's public key.
  * Idempotent: run it again to change reviewers or rotate a secret. Production is done
  * first, so a plan without required reviewers stops the run before anything changed.
+ * With `approval: 'comment'` production has no reviewers and deploys only from the default
+ * branch, which is protected first (comment-mode.ts says why).
  *
  * REST endpoints (docs.github.com/en/rest, API 2022-11-28):
  *   GET  /users/{username}, GET /orgs/{org}/teams/{team_slug}        (reviewer ids)
@@ -19,6 +21,7 @@
 import sodium from 'libsodium-wrappers';
 import { ConfigurationError, KitError } from '../lib/errors.js';
 import { GitHubApiError, REPOSITORY, githubClient, type GitHubClient } from '../github/rest.js';
+import { onlyDefaultBranchPolicy, protectDefaultBranch } from './comment-mode.js';
 
 export interface SetupOptions {
   /** owner/name */
@@ -26,8 +29,10 @@ export interface SetupOptions {
   token: string;
   /** Default https://api.github.com (GitHub Enterprise Server: https://HOST/api/v3). */
   apiUrl?: string;
-  /** Who approves production: user logins, or `org/team-slug` for a team. 1 to 6. */
+  /** Who approves production: user logins, or `org/team-slug` for a team. 1 to 6 (none with comment approval). */
   reviewers: string[];
+  /** `comment`: `/approve` comments approve, so production has no reviewers (see comment-mode.ts). */
+  approval?: 'environment' | 'comment';
   preventSelfReview?: boolean;
   /** Minutes production waits after approval before the job starts (0–43200). */
   waitTimer?: number;
@@ -56,7 +61,8 @@ export function validateSetup(options: SetupOptions): void {
   checkRepository(options.repository);
   if (!options.token)
     throw new ConfigurationError('a token is required: a repository admin token (classic: repo scope)');
-  if (options.reviewers.length < 1 || options.reviewers.length > 6)
+  const least = options.approval === 'comment' ? 0 : 1;
+  if (options.reviewers.length < least || options.reviewers.length > 6)
     throw new ConfigurationError(
       `production needs 1 to 6 reviewers (GitHub's limit), got ${options.reviewers.length}: they are the approval`,
     );
@@ -135,27 +141,40 @@ export async function setupEnvironments(options: SetupOptions): Promise<SetupRep
   const reviewers = [];
   for (const reviewer of options.reviewers) reviewers.push(await resolveReviewer(client, reviewer));
 
-  try {
+  if (options.approval === 'comment') {
+    // The branch first: when it cannot be protected, nothing has changed.
+    const branch = await protectDefaultBranch(client, repo, log);
     await client.request('PUT', `/repos/${repo}/environments/production`, {
       wait_timer: options.waitTimer ?? 0,
-      prevent_self_review: options.preventSelfReview ?? true,
-      reviewers,
+      ...(reviewers.length ? { reviewers, prevent_self_review: options.preventSelfReview ?? true } : {}),
       deployment_branch_policy: custom,
     });
-  } catch (error) {
-    if (
-      error instanceof GitHubApiError &&
-      error.status === 422 &&
-      /billing plan|required reviewers/i.test(error.message)
-    )
-      throw new KitError(
-        `GitHub refused required reviewers for ${repo}: on GitHub Free, Pro and Team they work only in public repositories (private ones need GitHub Enterprise). Nothing was changed. Without reviewers nothing would wait for an approval: see docs/environments.md, "Which plans have required reviewers".`,
-      );
-    throw error;
+    await onlyDefaultBranchPolicy(client, repo, branch);
+    log(`production: approved by /approve comments; deploys only from the protected ${branch} branch`);
+    report.environments.push({ name: 'production', rule: `branch ${branch}`, reviewers: options.reviewers });
+  } else {
+    try {
+      await client.request('PUT', `/repos/${repo}/environments/production`, {
+        wait_timer: options.waitTimer ?? 0,
+        prevent_self_review: options.preventSelfReview ?? true,
+        reviewers,
+        deployment_branch_policy: custom,
+      });
+    } catch (error) {
+      if (
+        error instanceof GitHubApiError &&
+        error.status === 422 &&
+        /billing plan|required reviewers/i.test(error.message)
+      )
+        throw new KitError(
+          `GitHub refused required reviewers for ${repo}: on GitHub Free, Pro and Team they work only in public repositories (private ones need GitHub Enterprise). Nothing was changed. Without reviewers nothing would wait for an approval: see docs/environments.md, "Which plans have required reviewers".`,
+        );
+      throw error;
+    }
+    await addPolicy(client, repo, 'production', tags, 'tag');
+    log(`production: ${options.reviewers.join(', ')} approve; deploys only from tags ${tags}`);
+    report.environments.push({ name: 'production', rule: `tag ${tags}`, reviewers: options.reviewers });
   }
-  await addPolicy(client, repo, 'production', tags, 'tag');
-  log(`production: ${options.reviewers.join(', ')} approve; deploys only from tags ${tags}`);
-  report.environments.push({ name: 'production', rule: `tag ${tags}`, reviewers: options.reviewers });
 
   await client.request('PUT', `/repos/${repo}/environments/staging`, { deployment_branch_policy: custom });
   await addPolicy(client, repo, 'staging', staging, 'branch');

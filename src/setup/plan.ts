@@ -19,6 +19,7 @@
  *                                         reviewers: [{type, reviewer: {login | slug}}]}]; 404 when absent
  */
 import { GitHubApiError, type GitHubClient } from '../github/rest.js';
+import { type CommentModeState, checkCommentMode, renderCommentMode } from './comment-mode.js';
 import { checkRepository } from './environments.js';
 
 export type ApprovalMode = 'environment' | 'comment';
@@ -38,6 +39,8 @@ export interface PlanReport {
   production: { exists: boolean; reviewers: string[] };
   /** The mode to put in the production caller workflow. */
   recommended: ApprovalMode;
+  /** With comment approval: is production limited to the protected default branch? */
+  comment?: CommentModeState;
 }
 
 const ENTERPRISE_PLAN = /enterprise|business/i;
@@ -116,6 +119,7 @@ export async function checkApprovalPlan(client: GitHubClient, repository: string
   } else {
     reason = `The plan of ${repo.owner.login} is shown only to its owners, and the production environment has no reviewers yet: if the organization is on GitHub Enterprise, "deploy-kit setup" adds them; on Free or Team it cannot.`;
   }
+  const recommended: ApprovalMode = reviewersAvailable ? 'environment' : 'comment';
   return {
     repository: repo.full_name,
     visibility,
@@ -125,7 +129,8 @@ export async function checkApprovalPlan(client: GitHubClient, repository: string
     reviewersAvailable,
     reason,
     production: { exists: environment !== undefined, reviewers },
-    recommended: reviewersAvailable ? 'environment' : 'comment',
+    recommended,
+    comment: recommended === 'comment' ? await checkCommentMode(client, repository) : undefined,
   };
 }
 
@@ -151,5 +156,12 @@ export function renderPlanReport(report: PlanReport): string {
       : 'Use: approval: comment, with approvers: <logins or org/team>, in your production caller workflow ' +
           '(workflows/<provider>/production-comment-approval.yml is the starter).',
   );
+  if (report.comment) {
+    lines.push(...renderCommentMode(report.comment));
+    if (!report.comment.branchProtected || !report.comment.productionOnlyDefaultBranch)
+      lines.push(
+        `Until both are yes, a pushed branch or tag can run its own workflow against production and read its secrets: deploy-kit setup --repo ${report.repository} --approval comment sets both.`,
+      );
+  }
   return lines.join('\n');
 }

@@ -60,13 +60,25 @@ export function parseHeaderExpectations(lines: Array<{ name: string; value: stri
   return result;
 }
 
+/**
+ * The top-level `headers` (often a token) are for the host in `url`: a check whose `url`
+ * or absolute `path` names another origin does not get them (only headers it lists itself).
+ */
+export function inheritedHeaders(
+  target: URL,
+  defaults: Pick<CheckDefaults, 'url' | 'headers'>,
+): Array<{ name: string; value: string }> {
+  return target.origin === defaults.url.origin ? defaults.headers : [];
+}
+
 function fromDefaults(defaults: CheckDefaults, mask: (v: string) => void): Check {
   for (const header of defaults.headers) mask(header.value);
+  const url = joinUrl(defaults.url, defaults.path);
   return {
     name: defaults.path,
-    url: joinUrl(defaults.url, defaults.path),
+    url,
     method: defaults.method,
-    headers: Object.fromEntries(defaults.headers.map((h) => [h.name, h.value])),
+    headers: Object.fromEntries(inheritedHeaders(url, defaults).map((h) => [h.name, h.value])),
     expect: {
       status: defaults.expectStatus,
       body: defaults.expectBody,
@@ -139,9 +151,6 @@ export async function buildChecks(
       if (!KEYS.includes(key)) throw fail(`${key} is not a check key; expected one of ${KEYS.join(', ')}`);
     const get = (key: string) => (item[key] === undefined || item[key] === null ? undefined : item[key]);
     const check = fromDefaults({ ...defaults, headers: [] }, mask);
-    const headers = get('headers') === undefined ? defaults.headers : pairs(get('headers'), ':', `${where}.headers`);
-    for (const header of headers) mask(header.value);
-    check.headers = Object.fromEntries(headers.map((h) => [h.name, h.value]));
     if (get('url') !== undefined) {
       try {
         check.url = new URL(asText(get('url')));
@@ -151,6 +160,12 @@ export async function buildChecks(
     }
     const path = get('path') === undefined ? (get('url') !== undefined ? '' : defaults.path) : asText(get('path'));
     check.url = path ? joinUrl(check.url, path) : check.url;
+    const headers =
+      get('headers') === undefined
+        ? inheritedHeaders(check.url, defaults)
+        : pairs(get('headers'), ':', `${where}.headers`);
+    for (const header of headers) mask(header.value);
+    check.headers = Object.fromEntries(headers.map((h) => [h.name, h.value]));
     check.name = get('name') !== undefined ? asText(get('name')) : path || check.url.pathname;
     const unwrap = <T>(value: T | Fail, key: string): T => {
       if (value instanceof Fail) throw fail(`${key}: ${value.message}`);

@@ -117,6 +117,17 @@ export interface Expectations {
   version?: string;
 }
 
+/**
+ * Text the endpoint chose, made safe for the log: no line breaks or other control
+ * characters (a response could otherwise start a line with `::add-mask::` or
+ * `::stop-commands::` and command the runner), `::` broken up, at most 100 characters.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '�').replace(/::/g, ':\u200b:');
+  return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
+}
+
 /** The version the endpoint reports: JSON version/sha/commit, else the x-version header. */
 export function reportedVersion(response: Pick<HttpResponse, 'body' | 'headers'>): string | undefined {
   try {
@@ -187,7 +198,9 @@ export function evaluate(response: Pick<HttpResponse, 'status' | 'body' | 'heade
         `no version reported (expected ${expect.version} in the JSON field version, sha or commit, or the x-version header)`,
       );
     else if (!versionMatches(expect.version, reported))
-      problems.push(`reports version ${reported}, expected ${expect.version} (an older release is still answering)`);
+      problems.push(
+        `reports version ${printable(reported)}, expected ${expect.version} (an older release is still answering)`,
+      );
   }
   return problems;
 }

@@ -124,12 +124,28 @@ export async function waitUntilHealthy(
   }
 }
 
-export async function sampleLatency(options: SmokeOptions, deps: SmokeDeps): Promise<LatencyStats> {
+/** How long the next sample request may take; 0 once the smoke test's deadline has passed. */
+export function sampleBudget(options: SmokeOptions, deps: SmokeDeps, deadline: number): number {
+  return Math.max(0, Math.min(options.requestTimeoutMs, deadline - deps.now()));
+}
+
+export async function sampleLatency(
+  options: SmokeOptions,
+  deps: SmokeDeps,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<LatencyStats> {
   const latencies: number[] = [];
   let errors = 0;
-  for (let i = 0; i < options.requests; i++) {
+  sampling: for (let i = 0; i < options.requests; i++) {
     for (const check of options.checks) {
-      const result = await probe(check, options.requestTimeoutMs, deps);
+      // `timeout` bounds the whole smoke test, the sample included.
+      const budget = sampleBudget(options, deps, deadline);
+      // A request that could not finish in time would only count as an error.
+      if (budget < Math.min(options.requestTimeoutMs, 1000)) {
+        deps.log(`latency sample stopped at the timeout after ${latencies.length} requests`);
+        break sampling;
+      }
+      const result = await probe(check, budget, deps);
       latencies.push(result.latencyMs);
       if (!result.ok) {
         errors++;
@@ -151,11 +167,12 @@ export async function sampleLatency(options: SmokeOptions, deps: SmokeDeps): Pro
 }
 
 export async function runSmokeTest(options: SmokeOptions, deps: SmokeDeps): Promise<SmokeReport> {
+  const deadline = deps.now() + options.timeoutMs;
   const health = await waitUntilHealthy(options, deps);
   const redirects = [...new Set(health.attempts.flatMap((a) => a.results.flatMap((r) => r.redirects)))];
   if (!health.healthy || options.requests === 0) return { ...health, redirects };
   deps.log(`healthy after ${health.timeToHealthyMs} ms; sampling latency with ${options.requests} requests per check`);
-  return { ...health, latency: await sampleLatency(options, deps), redirects };
+  return { ...health, latency: await sampleLatency(options, deps, deadline), redirects };
 }
 
 /** The real dependencies: HTTP over the network, real time, `log` for the lines. */

@@ -11,6 +11,8 @@ import { reportOutcome } from '../../src/approval/report.js';
 import { type Approver, formatMarker, parseApprover, parseMarker, withRecord } from '../../src/approval/release.js';
 
 const BOT = 'github-actions[bot]';
+const WORKFLOW = '.github/workflows/release.yml';
+let nextRun = 500;
 const approvers: Approver[] = [
   { kind: 'user', login: 'alice' },
   { kind: 'user', login: 'bob' },
@@ -27,10 +29,14 @@ const options = {
   issueAuthor: BOT,
   environment: 'production',
   runUrl: 'https://github.com/acme/shop/actions/runs/9',
+  verify: { workflowPath: WORKFLOW, allowSelfApproval: false },
 };
 
-async function openFor(tag = 'v1.1.0', sha = v2) {
+/** The release run of a tag push (its gate passed), then the release issue it opens. */
+async function openFor(tag = 'v1.1.0', sha = v2, actor = 'pusher') {
+  const run = gh.addRun({ id: nextRun++, path: WORKFLOW, event: 'push', head_branch: tag, head_sha: sha, actor });
   return openReleaseIssue(client(), repo, {
+    runId: run.id,
     tag,
     sha,
     environment: 'production',
@@ -127,7 +133,13 @@ describe('open', () => {
     // Untrusted commit text cannot forge a record or ping everyone.
     expect(body).toContain('&lt;!-- deploy-kit:release');
     expect(body).not.toContain('@everyone');
-    expect(parseMarker(body)).toEqual({ tag: 'v1.1.0', sha: v2, environment: 'production', state: 'pending' });
+    expect(parseMarker(body)).toEqual({
+      tag: 'v1.1.0',
+      sha: v2,
+      environment: 'production',
+      state: 'pending',
+      run: expect.any(Number),
+    });
 
     const again = await openFor();
     expect(again).toMatchObject({ action: 'updated', issueNumber: first.issueNumber });
@@ -205,7 +217,7 @@ describe('check', () => {
     gh.hiddenTeams.add('acme/release-managers');
     const { issueNumber } = await openFor();
     const decision = await comment('carol', issueNumber, '/approve');
-    expect(decision.reason).toMatch(/cannot read the membership of @acme\/release-managers/);
+    expect(decision.reason).toMatch(/cannot read the membership of @\u200bacme\/release-managers/);
   });
 
   it('ignores an edited comment and says so', async () => {
@@ -273,13 +285,7 @@ describe('check', () => {
     const { issueNumber } = await openFor();
     await comment('alice', issueNumber, '/approve');
     const issue = gh.issue(issueNumber);
-    if (issue)
-      issue.body = withRecord(issue.body ?? '', {
-        tag: 'v1.1.0',
-        sha: v2,
-        environment: 'production',
-        state: 'pending',
-      });
+    if (issue) issue.body = withRecord(issue.body ?? '', { ...parseMarker(issue.body)!, state: 'pending' });
     const second = await comment('carol', issueNumber, '/approve');
     expect(second.reason).toMatch(/already has deployment \d+ from an earlier approval/);
   });

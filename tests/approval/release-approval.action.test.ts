@@ -21,6 +21,15 @@ beforeAll(async () => {
   const base = gh.addCommit('initial');
   sha = gh.addCommit('feat: checkout');
   gh.tag('v2.0.0', sha);
+  // The tag push's run (4242), which opens the issue; the check confirms it passed.
+  gh.addRun({
+    id: 4242,
+    path: '.github/workflows/release.yml',
+    event: 'push',
+    head_branch: 'v2.0.0',
+    head_sha: sha,
+    actor: 'dan',
+  });
   gh.addDeployment(base, 'production', 'success');
   await gh.start();
 });
@@ -34,6 +43,7 @@ const env = (extra: Record<string, string> = {}) => ({
   GITHUB_SERVER_URL: 'https://github.com',
   GITHUB_REPOSITORY: 'acme/shop',
   GITHUB_RUN_ID: '4242',
+  GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/release.yml@refs/heads/main',
   ...extra,
 });
 

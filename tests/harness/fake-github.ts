@@ -18,6 +18,12 @@
  *   deployment / deployment-status types.d.ts:25452 / :28392, repos/list-deployments :120126 (newest first,
  *       filters sha/ref/task/environment), create-deployment :120208 (201), list/create statuses :120335/:120366
  *   commit-comparison              types.d.ts:27716, repos/compare-commits :136188 (commits oldest first)
+ *   workflow-run                   actions/get-workflow-run (GET …/actions/runs/{run_id}: id, path,
+ *       event, head_branch — the tag's name for a tag push — head_sha, status, conclusion, actor,
+ *       triggering_actor, run_attempt)
+ *   GraphQL Issue.editor / Issue.lastEditedAt (docs.github.com/graphql/reference/objects#issue:
+ *       "The actor who edited the comment", "The moment the editor made the last edit"), read
+ *       through POST /graphql; a REST PATCH that changes the body sets them.
  * Errors are `{ message, documentation_url }` with the HTTP status, as the API answers.
  * Authentication: `Authorization: token T` or `Bearer T`; unknown tokens get 401 Bad credentials.
  */
@@ -49,6 +55,22 @@ interface Issue {
   pull_request: boolean;
   created_at: string;
   updated_at: string;
+  /** Who last changed the body (GraphQL Issue.editor), and when; unset until edited. */
+  editor?: string;
+  lastEditedAt?: string;
+}
+
+export interface FakeRun {
+  id: number;
+  path: string;
+  event: string;
+  head_branch: string;
+  head_sha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  actor: string;
+  triggering_actor?: string;
+  run_attempt?: number;
 }
 
 interface Comment {
@@ -109,6 +131,9 @@ export class FakeGitHub {
   readonly comments: Comment[] = [];
   readonly deployments: Deployment[] = [];
   readonly requests: RecordedRequest[] = [];
+  readonly runs: FakeRun[] = [];
+  /** Logins whose token lacks `actions: read` (GET …/actions/runs/{id} answers 403). */
+  readonly noActionsRead = new Set<string>();
   private server?: Server;
   private nextId = 1000;
   private clock = Date.parse('2026-11-27T10:00:00Z');
@@ -159,6 +184,13 @@ export class FakeGitHub {
       statuses: [{ id: this.nextId++, state, description: '', environment_url: '', log_url: '', created_at: at }],
     });
     return id;
+  }
+
+  /** A workflow run, as the Actions API reports it. */
+  addRun(run: Omit<FakeRun, 'status' | 'conclusion'> & Partial<FakeRun>): FakeRun {
+    const full: FakeRun = { status: 'completed', conclusion: 'success', run_attempt: 1, ...run };
+    this.runs.push(full);
+    return full;
   }
 
   issue(number: number): Issue | undefined {
@@ -297,6 +329,33 @@ export class FakeGitHub {
     };
     let m: string[] | undefined;
 
+    // --- GraphQL: only the issue's last editor
+    if (method === 'POST' && path === '/graphql') {
+      const variables = (body.variables ?? {}) as { number?: number };
+      const issue = this.issue(Number(variables.number));
+      return this.send(res, 200, {
+        data: {
+          repository: {
+            issue: issue
+              ? { lastEditedAt: issue.lastEditedAt ?? null, editor: issue.editor ? { login: issue.editor } : null }
+              : null,
+          },
+        },
+      });
+    }
+    // --- workflow runs
+    if (method === 'GET' && (m = route('{repo}/actions/runs/(\\d+)'))) {
+      if (this.noActionsRead.has(actor)) return this.error(res, 403, 'Resource not accessible by integration');
+      const run = this.runs.find((r) => r.id === Number(m?.[0]));
+      if (!run) return this.error(res, 404, 'Not Found');
+      return this.send(res, 200, {
+        ...run,
+        name: 'Release',
+        actor: this.userJson(run.actor),
+        triggering_actor: this.userJson(run.triggering_actor ?? run.actor),
+        html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${run.id}`,
+      });
+    }
     // --- labels
     if (method === 'GET' && (m = route('{repo}/labels/(.+)'))) {
       const label = this.labels.get(m[0] as string);
@@ -354,7 +413,11 @@ export class FakeGitHub {
         const canEdit = issue.user === actor || role === 'admin' || role === 'maintain' || role === 'write';
         if (!canEdit) return this.error(res, 403, 'Resource not accessible by integration');
         if (typeof body.title === 'string') issue.title = body.title;
-        if (typeof body.body === 'string' || body.body === null) issue.body = body.body as string | null;
+        if ((typeof body.body === 'string' || body.body === null) && body.body !== issue.body) {
+          issue.body = body.body as string | null;
+          issue.editor = actor;
+          issue.lastEditedAt = this.tick();
+        }
         if (body.state === 'open' || body.state === 'closed') {
           issue.state = body.state;
           issue.state_reason =

@@ -52,7 +52,10 @@ describe('rollback.yml', () => {
     const job = jobs[0] as (typeof jobs)[number] & Record<string, unknown>;
     expect(job.environment).toMatchObject({ name: '${{ inputs.environment }}' });
     expect(job.permissions).toEqual({ contents: 'read', deployments: 'write' });
-    expect(job.concurrency).toEqual({ group: 'deploy-kit-${{ inputs.environment }}', 'cancel-in-progress': false });
+    expect(job.concurrency).toEqual({
+      group: 'deploy-kit-${{ inputs.environment }}-${{ inputs.manifest }}-',
+      'cancel-in-progress': false,
+    });
   });
 
   test('the kit’s release action through $/, with rollback-to and every token from its secret', () => {

@@ -34,6 +34,17 @@
  *   reviewer {login | slug, id}}]}, {type: wait_timer, wait_timer}], deployment_branch_policy}.
  * - meta#get-github-meta-information: GET /meta; GitHub Enterprise Server's answer also has
  *   installed_version.
+ * - repos#get-branch-protection / #update-branch-protection (@octokit/openapi-types
+ *   "repos/get-branch-protection", "repos/update-branch-protection", schema "protected-branch"):
+ *   GET …/branches/{branch}/protection → {url, required_pull_request_reviews
+ *   {required_approving_review_count, dismiss_stale_reviews}, enforce_admins {enabled},
+ *   allow_force_pushes {enabled}, allow_deletions {enabled}}, 404 {"message":"Branch not
+ *   protected"}; PUT needs required_status_checks, enforce_admins, required_pull_request_reviews
+ *   and restrictions (each may be null), else 422; 403 "Upgrade to GitHub Pro or make this
+ *   repository public to enable this feature." on a private repository of a free plan.
+ * - repos#get-branch-rules: GET …/rules/branches/{branch} → [{type, parameters?}] (rulesets).
+ * - deployments/branch-policies#delete-a-deployment-branch-policy: DELETE
+ *   …/deployment-branch-policies/{id} → 204.
  * - Plans (docs "Deployments and environments", availability): required reviewers work in
  *   public repositories on every plan, in private ones only on GitHub Enterprise; anything else
  *   is the 422 putEnvironment answers.
@@ -64,6 +75,12 @@ export interface FakeRepo {
   noReviewers?: boolean;
   /** Default public. */
   visibility?: 'public' | 'private' | 'internal';
+  /** Default main. */
+  defaultBranch?: string;
+  /** Classic branch protection by branch, as GET …/protection answers it. */
+  protection: Map<string, Record<string, unknown>>;
+  /** Ruleset rules by branch (GET …/rules/branches/{branch}). */
+  rules: Map<string, Array<{ type: string; parameters?: Record<string, unknown> }>>;
 }
 
 export interface FakeAccount {
@@ -111,7 +128,7 @@ export class FakeGitHub {
   repo(name: string): FakeRepo {
     let repo = this.repos.get(name);
     if (!repo) {
-      repo = { deployments: [], environments: new Map(), secrets: new Map() };
+      repo = { deployments: [], environments: new Map(), secrets: new Map(), protection: new Map(), rules: new Map() };
       this.repos.set(name, repo);
     }
     return repo;
@@ -231,8 +248,26 @@ export class FakeGitHub {
         full_name: `${owner}/${parts[2]}`,
         private: visibility !== 'public',
         visibility,
+        default_branch: repo.defaultBranch ?? 'main',
         owner: { login: owner, type: this.accounts.get(owner)?.type ?? 'Organization' },
       });
+    }
+    if (rest[0] === 'branches' && rest[2] === 'protection' && rest.length === 3)
+      return this.branchProtection(req.method ?? 'GET', res, repo, parts[1] as string, rest[1] as string, body, need);
+    if (req.method === 'GET' && rest[0] === 'rules' && rest[1] === 'branches' && rest.length === 3)
+      return send(res, 200, repo.rules.get(rest[2] as string) ?? []);
+    if (
+      rest[0] === 'environments' &&
+      rest[2] === 'deployment-branch-policies' &&
+      rest.length === 4 &&
+      req.method === 'DELETE'
+    ) {
+      if (!need('administration:write')) return;
+      const env = repo.environments.get(rest[1] as string);
+      const index = env?.branch_policies.findIndex((p) => String(p.id) === rest[3]) ?? -1;
+      if (!env || index < 0) return send(res, 404, { message: 'Not Found' });
+      env.branch_policies.splice(index, 1);
+      return send(res, 204, undefined);
     }
     if (rest[0] === 'environments' && rest.length === 2 && req.method === 'GET') {
       const env = repo.environments.get(rest[1] as string);
@@ -311,6 +346,49 @@ export class FakeGitHub {
       return send(res, existed ? 204 : 201, existed ? undefined : {});
     }
     return send(res, 404, { message: 'Not Found' });
+  }
+
+  private branchProtection(
+    method: string,
+    res: http.ServerResponse,
+    repo: FakeRepo,
+    owner: string,
+    branch: string,
+    body: unknown,
+    need: (permission: string) => boolean,
+  ) {
+    if (!need('administration:write')) return;
+    const plan = this.accounts.get(owner)?.plan;
+    if ((repo.visibility ?? 'public') === 'private' && plan === 'free')
+      return send(res, 403, {
+        message: 'Upgrade to GitHub Pro or make this repository public to enable this feature.',
+        documentation_url: 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection',
+      });
+    if (method === 'GET') {
+      const protection = repo.protection.get(branch);
+      return protection ? send(res, 200, protection) : send(res, 404, { message: 'Branch not protected' });
+    }
+    if (method !== 'PUT') return send(res, 404, { message: 'Not Found' });
+    const given = (body ?? {}) as Record<string, unknown>;
+    const required = ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions'];
+    if (required.some((key) => !(key in given))) return send(res, 422, { message: 'Invalid request.' });
+    const reviews = given.required_pull_request_reviews as Record<string, unknown> | null;
+    const protection = {
+      url: `${this.url}/repos/${owner}/branches/${branch}/protection`,
+      ...(reviews
+        ? {
+            required_pull_request_reviews: {
+              required_approving_review_count: reviews.required_approving_review_count ?? 0,
+              dismiss_stale_reviews: reviews.dismiss_stale_reviews ?? false,
+            },
+          }
+        : {}),
+      enforce_admins: { enabled: Boolean(given.enforce_admins) },
+      allow_force_pushes: { enabled: Boolean(given.allow_force_pushes) },
+      allow_deletions: { enabled: Boolean(given.allow_deletions) },
+    };
+    repo.protection.set(branch, protection);
+    return send(res, 200, protection);
   }
 
   /** Public: every plan; private: Enterprise only (an owner not in `accounts` allows them). */

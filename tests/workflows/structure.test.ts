@@ -49,7 +49,12 @@ describe('the reusable workflows', () => {
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;
     const env = job.environment as { name: string; url: string };
-    expect(job.concurrency).toEqual({ group: `deploy-kit-${env.name}`, 'cancel-in-progress': false });
+    // Per environment AND per app (its manifest, or provider + service): one app's waiting
+    // release is not cancelled by another's; rollback.yml of the same manifest shares it.
+    expect(job.concurrency).toEqual({
+      group: `deploy-kit-${env.name}-\${{ inputs.manifest || inputs.provider }}-\${{ inputs.fly-app || inputs.railway-service || inputs.vercel-project-id || inputs.vm-host }}`,
+      'cancel-in-progress': false,
+    });
     expect(env.url).toBe('${{ inputs.environment-url || steps.deploy.outputs.url || steps.release.outputs.url }}');
   });
 
@@ -209,5 +214,5 @@ describe('the check steps (bash, as on the runner)', () => {
 });
 
 it('the release workflow moves the major tag with the tested script', () => {
-  expect(readFileSync('.github/workflows/release.yml', 'utf8')).toContain('npx tsx scripts/release-tags.ts "$TAG"');
+  expect(readFileSync('.github/workflows/release.yml', 'utf8')).toContain('node scripts/release-tags.ts "$TAG"');
 });

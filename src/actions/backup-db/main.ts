@@ -14,6 +14,7 @@ import {
   dumpToPartial,
   formatBytes,
   partialPathOf,
+  stopDumps,
   verifyDump,
 } from '../../db/backup.js';
 import { requirePgTool } from '../../db/pg-tools.js';
@@ -85,6 +86,7 @@ export async function run(): Promise<void> {
   const partial = partialPathOf(target);
   // A cancelled job (SIGTERM/SIGINT) must not leave a partial dump behind either.
   const onSignal = (signal: NodeJS.Signals) => {
+    stopDumps();
     rmSync(partial, { recursive: true, force: true });
     core.setFailed(`Stopped by ${signal} during the backup; the partial dump was removed.`);
     process.exit(1);

@@ -33,6 +33,17 @@ const PLACEHOLDERS = ['database', 'timestamp', 'server-major'];
 const nameTemplate = (): z.ZodType<string, string> =>
   z.string().superRefine((raw, ctx) => {
     if (/[/\\]/.test(raw)) ctx.addIssue({ code: 'custom', message: 'a name, not a path: it must not contain / or \\' });
+    // `.` and `..` would write beside or above `path`, not in it.
+    if (raw.trim() === '.' || raw.trim() === '..')
+      ctx.addIssue({ code: 'custom', message: `"${raw.trim()}" is not a file name: it names a folder` });
+    // What the artifact service refuses (@actions/artifact path-and-artifact-name-validation.js:10-20),
+    // refused before the dump instead of after it.
+    const bad = [...new Set(raw.match(/[":<>|*?\r\n]/g) ?? [])];
+    if (bad.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not contain ${bad.map((c) => JSON.stringify(c)).join(', ')} (workflow artifact names cannot)`,
+      });
     for (const [, placeholder] of raw.matchAll(/\{([^}]*)\}/g))
       if (!PLACEHOLDERS.includes(placeholder as string))
         ctx.addIssue({

@@ -7,6 +7,8 @@ import { type Repo, githubClient } from '../../approval/github.js';
 import { openReleaseIssue } from '../../approval/open.js';
 import { type CommentEvent, checkComment } from '../../approval/check.js';
 import { reportOutcome } from '../../approval/report.js';
+import { claimApproval } from '../../approval/claim.js';
+import { workflowPathOf } from '../../approval/verify.js';
 import { spec } from './spec.js';
 
 type ApprovalInputs = Inputs<typeof spec>;
@@ -34,6 +36,8 @@ export async function run(): Promise<void> {
         plan: inputs.plan,
         label: inputs.label,
         runUrl,
+        runId: Number(process.env.GITHUB_RUN_ID) || undefined,
+        issueAuthor: inputs.issueAuthor,
         serverUrl,
       },
       core.info,
@@ -70,7 +74,13 @@ export async function run(): Promise<void> {
       github,
       repo,
       event,
-      { approvers: inputs.approvers, issueAuthor: inputs.issueAuthor, environment: inputs.environment, runUrl },
+      {
+        approvers: inputs.approvers,
+        issueAuthor: inputs.issueAuthor,
+        environment: inputs.environment,
+        runUrl,
+        verify: { workflowPath: currentWorkflowPath(), allowSelfApproval: inputs.allowSelfApproval },
+      },
       core.info,
     );
     const record = 'record' in decision ? decision.record : undefined;
@@ -101,8 +111,23 @@ export async function run(): Promise<void> {
 
   if (inputs.issueNumber === undefined)
     throw new ConfigurationError(
-      'Input "issue-number" is required for mode: report (the check step\'s issue-number output).',
+      `Input "issue-number" is required for mode: ${inputs.mode} (the check step's issue-number output).`,
     );
+  if (inputs.mode === 'claim') {
+    const claimed = await claimApproval(
+      githubClient(inputs.token, apiUrl),
+      repo,
+      { issueNumber: inputs.issueNumber, runUrl, attempt: Number(process.env.GITHUB_RUN_ATTEMPT) || undefined },
+      core.info,
+    );
+    setOutputs(spec, {
+      'deployment-id': claimed.deploymentId,
+      tag: claimed.tag,
+      sha: claimed.sha,
+      'issue-number': inputs.issueNumber,
+    });
+    return;
+  }
   if (inputs.outcome === undefined)
     throw new ConfigurationError('Input "outcome" is required for mode: report (example: outcome: ${{ job.status }}).');
   const github = githubClient(inputs.token, apiUrl);
@@ -128,6 +153,13 @@ function currentRepo(): Repo {
   if (!owner || !repo)
     throw new ConfigurationError('GITHUB_REPOSITORY is not set: run this action in a GitHub workflow.');
   return { owner, repo };
+}
+
+/** The running workflow's file: release issues are those its own tag-push runs opened. */
+function currentWorkflowPath(): string {
+  const path = workflowPathOf(process.env.GITHUB_WORKFLOW_REF);
+  if (!path) throw new ConfigurationError('GITHUB_WORKFLOW_REF is not set: mode: check runs in a GitHub workflow.');
+  return path;
 }
 
 function runLink(): string | undefined {

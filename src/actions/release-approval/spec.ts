@@ -26,10 +26,10 @@ export const spec = defineAction({
   inputs: {
     mode: {
       description:
-        '`open` (on a version tag, after the gate: open or update the release issue), `check` (on issue_comment: is this an approval?) or `report` (after the production job: post the outcome and close the issue).',
+        "`open` (on a version tag, after the gate: open or update the release issue), `check` (on issue_comment: is this an approval?), `claim` (the production job's first step: use the approval, once — a re-run needs a new /approve) or `report` (after the production job: post the outcome and close the issue).",
       required: true,
       example: 'check',
-      parse: oneOf(['open', 'check', 'report'] as const),
+      parse: oneOf(['open', 'check', 'claim', 'report'] as const),
     },
     token: {
       description:
@@ -69,8 +69,14 @@ export const spec = defineAction({
       default: 'github-actions[bot]',
       parse: text(),
     },
+    'allow-self-approval': {
+      description:
+        'Let the person who pushed the tag approve their own release (`check`). Default: refused, like an environment’s "prevent self-review": someone else must approve.',
+      default: 'false',
+      parse: bool(),
+    },
     'issue-number': {
-      description: 'The release issue (`report`): the `issue-number` output of `check`.',
+      description: 'The release issue (`claim`, `report`): the `issue-number` output of `check`.',
       parse: optional(integer(1)),
     },
     outcome: {

@@ -41,12 +41,15 @@ export const flyCli: CliTool = {
     return {
       path: `${dir}/flyctl_${version}_${os}_${cpu}.tar.gz`,
       binary: 'flyctl',
-      // Releases are cut with .goreleaser.2.yml (.github/workflows/release.yml:102), which sets
-      // no checksum name: goreleaser's default <project>_<version>_checksums.txt; the older
-      // .goreleaser.yml:96-97 named it checksums.txt.
-      checksums: [`${dir}/flyctl_${version}_checksums.txt`, `${dir}/checksums.txt`],
     };
   },
+  // goreleaser's sha256 list beside the archives. Releases are cut with .goreleaser.2.yml
+  // (.github/workflows/release.yml:102), which sets no checksum name: goreleaser's default
+  // <project>_<version>_checksums.txt; the older .goreleaser.yml:96-97 named it checksums.txt.
+  checksums: (version) => [
+    `/superfly/flyctl/releases/download/v${version}/flyctl_${version}_checksums.txt`,
+    `/superfly/flyctl/releases/download/v${version}/checksums.txt`,
+  ],
 };
 
 export const STRATEGIES = ['rolling', 'bluegreen', 'canary', 'immediate'] as const;

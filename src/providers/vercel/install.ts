@@ -1,7 +1,8 @@
 /**
  * The `vercel` CLI as the shared installer (../cli.ts) sees it. Vercel ships it as an npm
  * package, not a release archive, so a pinned version is installed with npm into a
- * folder that then goes to the tool cache (and the Actions cache) like any other CLI.
+ * folder that then goes to the tool cache like any other CLI. It publishes no checksum
+ * list to check a cached copy against, so it never comes from the Actions cache.
  */
 import * as io from '@actions/io';
 import { mkdtempSync } from 'node:fs';

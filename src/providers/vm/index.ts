@@ -10,7 +10,7 @@ import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js'
 import { formatDuration } from '../../lib/duration.js';
 import { tail } from '../../lib/exec.js';
 import { Fail, duration, httpUrl, integer, optional, text } from '../../lib/schemas.js';
-import { httpRequest } from '../../http/request.js';
+import { displayUrl, httpRequest } from '../../http/request.js';
 import { localTarget, sshTarget } from './remote.js';
 import {
   type HostLayout,
@@ -293,12 +293,12 @@ export class VmProvider implements Provider {
           maxBodyBytes: 2048,
         });
         if (response.status >= 200 && response.status < 300) {
-          log(`Healthy: ${url.href} answered ${response.status} (attempt ${attempt}).`);
+          log(`Healthy: ${displayUrl(url)} answered ${response.status} (attempt ${attempt}).`);
           return undefined;
         }
-        last = `${url.href} answered ${response.status}`;
+        last = `${displayUrl(url)} answered ${response.status}`;
       } catch (error) {
-        last = `${url.href}: ${errorMessage(error)}`;
+        last = `${displayUrl(url)}: ${errorMessage(error)}`;
       }
       if (Date.now() - lastLogged > 5000) {
         log(`Waiting for health: ${last}`);

@@ -70,8 +70,28 @@ export function knownHostsFile(text: string, host: string, port: number): string
   );
 }
 
+/**
+ * Removes `dir` (it holds the private key) when the process exits or is stopped by SIGTERM
+ * or SIGINT (a cancelled job), not only when the deploy ends normally. A signal is then
+ * passed on, so the process still ends as it would have without this listener.
+ */
+export function removeOnExit(dir: string): () => void {
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals) => {
+    remove();
+    off();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const off = () => {
+    process.off('exit', remove).off('SIGTERM', onSignal).off('SIGINT', onSignal);
+  };
+  process.on('exit', remove).on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  return off;
+}
+
 export function sshTarget(options: SshOptions): Target {
   const dir = mkdtempSync(path.join(tmpdir(), 'dk-ssh-'));
+  const stopWatching = removeOnExit(dir);
   const knownHosts = path.join(dir, 'known_hosts');
   writeFileSync(knownHosts, knownHostsFile(options.knownHosts, options.host, options.port), { mode: 0o600 });
   const args = [
@@ -128,6 +148,7 @@ export function sshTarget(options: SshOptions): Target {
         timeoutMs: 10_000,
         env: options.env,
       }).catch(() => undefined);
+      stopWatching();
       rmSync(dir, { recursive: true, force: true });
     },
   };

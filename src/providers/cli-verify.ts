@@ -1,0 +1,67 @@
+/**
+ * The checksums that decide whether an installed or cached platform CLI may run (see
+ * cli.ts): the sha256 recorded beside a tool-cache install, and a release's published
+ * sha256 list.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { KitError, errorMessage } from '../lib/errors.js';
+
+/** The record's name inside the installed folder (tool-cache copies the folder whole). */
+export const RECORD_FILE = '.deploy-kit-sha256';
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Writes the binary's sha256 into the folder about to go to the tool cache. */
+export async function recordInstall(dir: string, binary: string): Promise<void> {
+  writeFileSync(path.join(dir, RECORD_FILE), `${await sha256File(binary)}\n`);
+}
+
+export function readRecord(dir: string): string | undefined {
+  const file = path.join(dir, RECORD_FILE);
+  if (!existsSync(file)) return undefined;
+  const value = readFileSync(file, 'utf8').trim();
+  return /^[0-9a-f]{64}$/.test(value) ? value : undefined;
+}
+
+/**
+ * The sha256 a release's checksum list gives for `fileName` (goreleaser's checksums file
+ * is `<hex>  <name>` per line, as `sha256sum` writes it; a `*` before the name marks
+ * binary mode). The candidates are tried in order; none readable, or a list without the
+ * file: an error — a platform that publishes checksums never gets an unverified CLI run.
+ */
+export async function publishedSha256(
+  what: string,
+  urls: string[],
+  fileName: string,
+  deps: { readText(url: string): Promise<string>; log(line: string): void },
+): Promise<string> {
+  const tried: string[] = [];
+  for (const url of urls) {
+    let text: string;
+    try {
+      text = await deps.readText(url);
+    } catch (error) {
+      tried.push(`${url} (${errorMessage(error)})`);
+      continue;
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const match = /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(line.trim());
+      if (match && match[2] === fileName) {
+        deps.log(
+          `Verified against ${url}: ${fileName} is published with sha256 ${(match[1] as string).toLowerCase()}.`,
+        );
+        return (match[1] as string).toLowerCase();
+      }
+    }
+    throw new KitError(`The published checksums ${url} list no sha256 for ${fileName}: refusing to install it.`);
+  }
+  throw new KitError(
+    `Could not read the checksums ${what} publishes (tried ${tried.join('; ')}): not installing an unverified CLI.`,
+  );
+}
