@@ -3,7 +3,15 @@
  * tests/workflows/scenarios.test.ts asserts them; `npx tsx tests/workflows/scenarios.ts`
  * prints the table (the same one the README and the issue note show).
  */
-import { simulate, kitStepsRan, type Scenario, type Outcome, type Simulation } from './simulate.js';
+import {
+  simulate,
+  kitStepsRan,
+  type Scenario,
+  type Outcome,
+  type Simulation,
+  type StepCall,
+  type StepResult,
+} from './simulate.js';
 
 export const STAGING = '.github/workflows/deploy-staging.yml';
 export const PRODUCTION = '.github/workflows/deploy-production.yml';
@@ -61,6 +69,10 @@ export const approvedCheck = {
   outputs: { approved: 'true', sha: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.2.0', 'issue-number': '7' },
 };
 export const comment = { approval: 'comment', approvers: 'alice' };
+
+/** A smoke test whose watch window catches a degrading release: it fails only when the workflow passes it `watch`. */
+const watchFails = async (call: StepCall): Promise<StepResult> =>
+  call.with.watch === '10m' ? { outcome: 'failure', outputs: { passed: 'false', samples: '42' } } : {};
 
 export const cases: Case[] = [
   staging(
@@ -156,6 +168,15 @@ export const cases: Case[] = [
       environmentUrl: 'https://app-new.example.com',
     },
   ),
+  staging(
+    'smoke-watch: the release degrades in the watch window → rollback runs',
+    { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
   production(
     'all green',
     {},
@@ -204,6 +225,15 @@ export const cases: Case[] = [
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'cancelled' },
       steps: ['backup', 'migrate', 'deploy', 'rollback'],
+    },
+  ),
+  production(
+    'smoke-watch: the release degrades in the watch window → rollback runs',
+    { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
     },
   ),
   production(
