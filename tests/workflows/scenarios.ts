@@ -70,6 +70,10 @@ export const approvedCheck = {
 };
 export const comment = { approval: 'comment', approvers: 'alice' };
 
+const freeze = 'Fri 16:00 - Mon 08:00 Europe/Berlin\nDec 24 - Jan 2 Europe/Berlin';
+/** require-deployment refusing a commit that has not soaked: only when the workflow passes it min-age. */
+const soakFails = async (call: StepCall): Promise<StepResult> =>
+  call.with['min-age'] === '24h' && call.with.sha ? { outcome: 'failure', outputs: { 'live-ms': '3600000' } } : {};
 /** A smoke test whose watch window catches a degrading release: it fails only when the workflow passes it `watch`. */
 const watchFails = async (call: StepCall): Promise<StepResult> =>
   call.with.watch === '10m' ? { outcome: 'failure', outputs: { passed: 'false', samples: '42' } } : {};
@@ -251,6 +255,28 @@ export const cases: Case[] = [
     { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
   ),
   production(
+    'require-staging + staging-min-age: not live on staging long enough → nothing deploys, no approval asked',
+    {
+      inputs: { 'require-staging': true, 'staging-min-age': '24h' },
+      steps: { 'require-staging.staging': { run: soakFails } },
+    },
+    { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
+  ),
+  production(
+    'freeze window now, require-staging off → refused before the approval',
+    { inputs: { freeze }, steps: { 'require-staging.freeze': { outcome: 'failure' } } },
+    { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
+  ),
+  production(
+    'freeze windows, none open (or bypassed) → deploys, checked again when the job starts',
+    { inputs: { freeze } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'success', production: 'success' },
+      steps: ['freeze', 'backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
     'no database (migration-tool: none) → no backup',
     { inputs: { 'migration-tool': 'none' } },
     {
@@ -289,6 +315,29 @@ export const cases: Case[] = [
       steps: { 'require-staging.staging': { outcome: 'failure' } },
     },
     { jobs: { gate: 'success', 'require-staging': 'failure' }, steps: [] },
+  ),
+  production(
+    'approval: comment, tag push inside a freeze window → no release issue',
+    { inputs: { ...comment, freeze }, github: tagPush, steps: { 'require-staging.freeze': { outcome: 'failure' } } },
+    { jobs: { gate: 'success', 'require-staging': 'failure' }, steps: [] },
+  ),
+  production(
+    'approval: comment, approved after a freeze window opened → refused before anything is touched',
+    {
+      inputs: { ...comment, freeze },
+      github: approveComment,
+      steps: { 'approval.check': approvedCheck, 'production.freeze': { outcome: 'failure' } },
+    },
+    {
+      jobs: {
+        gate: 'skipped',
+        'require-staging': 'skipped',
+        approval: 'success',
+        production: 'failure',
+        report: 'success',
+      },
+      steps: ['freeze'],
+    },
   ),
   production(
     'approval: comment, /approve passes the check → production job, outcome reported',

@@ -90,8 +90,23 @@ describe('the check steps (bash, as on the runner)', () => {
 
   it('settings: a known provider (or a manifest), migration tool and approval pass; anything else fails naming the input', () => {
     const settings = stepScript(production, 'gate', 'settings');
-    const ok = { PROVIDER: 'fly', MANIFEST: '', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' };
+    const ok = {
+      PROVIDER: 'fly',
+      MANIFEST: '',
+      MIGRATION_TOOL: 'none',
+      APPROVAL: 'environment',
+      APPROVERS: '',
+      REQUIRE_STAGING: 'false',
+      STAGING_MIN_AGE: '',
+    };
     expect(settings(ok).code).toBe(0);
+    // A soak time is of the staging deployment require-staging finds.
+    const soak = settings({ ...ok, STAGING_MIN_AGE: '24h' });
+    expect([soak.code, soak.out]).toEqual([
+      1,
+      expect.stringContaining('Input staging-min-age needs require-staging: true'),
+    ]);
+    expect(settings({ ...ok, STAGING_MIN_AGE: '24h', REQUIRE_STAGING: 'true' }).code).toBe(0);
     const bad = settings({ ...ok, PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack' });
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly or vm');
