@@ -70,6 +70,13 @@ export const approvedCheck = {
 };
 export const comment = { approval: 'comment', approvers: 'alice' };
 
+/** A chat service that is down: every notify step fails (continue-on-error keeps the job going). */
+const notifyDown = Object.fromEntries(
+  ['notify-started', 'notify-gate-failed', 'notify-approval', 'notify-deploying', 'notify-outcome'].map((id) => [
+    id,
+    { outcome: 'failure' as const },
+  ]),
+);
 const freeze = 'Fri 16:00 - Mon 08:00 Europe/Berlin\nDec 24 - Jan 2 Europe/Berlin';
 /** require-deployment refusing a commit that has not soaked: only when the workflow passes it min-age. */
 const soakFails = async (call: StepCall): Promise<StepResult> =>
@@ -181,6 +188,15 @@ export const cases: Case[] = [
       environmentUrl: 'https://app-new.example.com',
     },
   ),
+  staging(
+    'NOTIFY_WEBHOOK given, every notification fails → the deploy is still green',
+    { secrets: { ...secrets, NOTIFY_WEBHOOK: 'https://hooks.example.com/x' }, steps: notifyDown },
+    {
+      jobs: { gate: 'success', deploy: 'success' },
+      steps: ['notify-deploying', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
   production(
     'all green',
     {},
@@ -237,6 +253,15 @@ export const cases: Case[] = [
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
       steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'NOTIFY_WEBHOOK given, every notification fails → production is still green',
+    { secrets: { ...secrets, NOTIFY_WEBHOOK: 'https://hooks.example.com/x' }, steps: notifyDown },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['notify-deploying', 'backup', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
