@@ -77,6 +77,15 @@ const notifyDown = Object.fromEntries(
     { outcome: 'failure' as const },
   ]),
 );
+const SCRATCH = 'postgres://app:pw@scratch/app_rehearsal';
+/** backup-db: fails unless the workflow asks it to restore the fresh backup into the scratch database. */
+const restoredIntoScratch = async (call: StepCall): Promise<StepResult> =>
+  call.with['restore-check-url'] === SCRATCH ? {} : { outcome: 'failure' };
+/** migrate with rehearse-url: the rehearsal on the scratch copy passes or fails (then production is not touched). */
+const rehearsal =
+  (passes: boolean) =>
+  async (call: StepCall): Promise<StepResult> =>
+    call.with['rehearse-url'] === SCRATCH && passes ? { outputs: { applied: '2' } } : { outcome: 'failure' };
 const freeze = 'Fri 16:00 - Mon 08:00 Europe/Berlin\nDec 24 - Jan 2 Europe/Berlin';
 /** require-deployment refusing a commit that has not soaked: only when the workflow passes it min-age. */
 const soakFails = async (call: StepCall): Promise<StepResult> =>
@@ -300,6 +309,28 @@ export const cases: Case[] = [
       steps: ['freeze', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
+  ),
+  production(
+    'rehearse: the backup is restored into the scratch database and migrated there first → deploys',
+    {
+      inputs: { rehearse: true },
+      secrets: { ...secrets, REHEARSE_DATABASE_URL: SCRATCH },
+      steps: { backup: { run: restoredIntoScratch }, migrate: { run: rehearsal(true) } },
+    },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'rehearse: the migrations fail on the scratch copy → production not migrated, nothing deploys',
+    {
+      inputs: { rehearse: true },
+      secrets: { ...secrets, REHEARSE_DATABASE_URL: SCRATCH },
+      steps: { backup: { run: restoredIntoScratch }, migrate: { run: rehearsal(false) } },
+    },
+    { jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' }, steps: ['backup', 'migrate'] },
   ),
   production(
     'no database (migration-tool: none) → no backup',
