@@ -116,7 +116,7 @@ describe('the check steps (bash, as on the runner)', () => {
     expect(settings({ ...ok, STAGING_MIN_AGE: '24h', REQUIRE_STAGING: 'true' }).code).toBe(0);
     const bad = settings({ ...ok, PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack' });
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly or vm');
+    expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly, render or vm');
     expect(bad.out).toContain('Input migration-tool must be');
     expect(bad.out).toContain('Input approval must be environment');
     // approval: comment needs approvers.
