@@ -10,7 +10,14 @@ import { readWorkflow } from './interfaces.js';
 import { PRODUCTION, STAGING, approvedCheck, cases } from './scenarios.js';
 import { type StepBehaviour, type StepCall, type StepResult, simulate } from './simulate.js';
 
-const NOTIFY_STEPS = ['notify-started', 'notify-gate-failed', 'notify-approval', 'notify-deploying', 'notify-outcome'];
+const NOTIFY_STEPS = [
+  'notify-started',
+  'notify-gate-failed',
+  'notify-refused',
+  'notify-approval',
+  'notify-deploying',
+  'notify-outcome',
+];
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 const SLACK = 'xoxb-000-000-secret';
 
@@ -93,6 +100,26 @@ describe('notify: the states a release goes through', () => {
       ['v1.2.0', 'alice'],
       ['v1.2.0', 'alice'],
     ]);
+  });
+
+  it('production: a freeze window refuses before the approval → failed, naming the window', async () => {
+    const { sim, calls } = await notified(
+      'freeze window now, require-staging off → refused before the approval',
+      PRODUCTION,
+      {
+        steps: {
+          'require-staging.freeze': { outcome: 'failure', outputs: { freeze: 'Fri 16:00 - Mon 08:00 Europe/Berlin' } },
+        },
+      },
+    );
+    expect(sim.jobs.production?.result).toBe('skipped');
+    expect(calls.map((c) => [c.id, c.with.status])).toEqual([
+      ['notify-started', 'started'],
+      ['notify-refused', 'failed'],
+    ]);
+    expect(calls[1]?.with.reason).toBe(
+      'Refused before the approval, inside the freeze window Fri 16:00 - Mon 08:00 Europe/Berlin',
+    );
   });
 
   it('with a Slack bot: the first message is updated by every later step (message-ts and channel id threaded)', async () => {
