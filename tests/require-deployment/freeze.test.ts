@@ -146,6 +146,18 @@ describe('require-deployment freeze (compiled action, fake GitHub API)', () => {
     expect(result.outputs['deployment-id']).toBeDefined();
   });
 
+  it('check-deployment: false checks the windows only: no deployment needed, no API request', async () => {
+    const other = { 'check-deployment': 'false', sha: 'f'.repeat(40), environment: 'production' };
+    const open = await run({ ...other, freeze: later });
+    expect([open.exitCode, open.outputs['deployment-id']]).toEqual([0, undefined]);
+    const refused = await run({ ...other, freeze: now });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.annotations.find((a) => a.level === 'error')?.message).toMatch(/^Deploys to production are frozen/);
+    const bypassed = await run({ ...other, freeze: now, 'freeze-bypass-reason': 'incident 7' });
+    expect([bypassed.exitCode, bypassed.outputs['freeze-bypassed']]).toEqual([0, 'incident 7']);
+    expect(github.requests).toEqual([]);
+  });
+
   it('outside every window it passes; a bad window is a ConfigurationError naming the input, before any request', async () => {
     const open = await run({ freeze: later });
     expect(open.exitCode).toBe(0);

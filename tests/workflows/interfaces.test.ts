@@ -23,7 +23,7 @@ describe('starter workflows → the reusable workflows they call', () => {
     const withManifest = ['compose-vm', 'vercel-fly', 'vercel-railway'];
     expect(starters).toEqual(
       [
-        ...['fly', 'railway', 'vercel', 'vm'].flatMap((p) =>
+        ...['fly', 'railway', 'render', 'vercel', 'vm'].flatMap((p) =>
           ['production-comment-approval', 'production', 'staging'].map((f) => `workflows/${p}/${f}.yml`),
         ),
         ...withManifest.flatMap((p) => ['production', 'rollback', 'staging'].map((f) => `workflows/${p}/${f}.yml`)),

@@ -132,7 +132,17 @@ describe('production: one job, one approval', () => {
     const job = template.jobs.find((j) => j.id.value === 'production');
     const kit =
       job?.type === 'job' ? job.steps.filter((s) => 'uses' in s && s.uses.value.startsWith('$/')).map((s) => s.id) : [];
-    expect(kit).toEqual(['backup', 'migrate', 'release', 'deploy', 'smoke', 'rollback']);
+    expect(kit).toEqual([
+      'freeze',
+      'notify-deploying',
+      'backup',
+      'migrate',
+      'release',
+      'deploy',
+      'smoke',
+      'rollback',
+      'notify-outcome',
+    ]);
   });
 
   it('staging deploys in one job in environment staging', async () => {

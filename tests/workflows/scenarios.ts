@@ -3,7 +3,15 @@
  * tests/workflows/scenarios.test.ts asserts them; `npx tsx tests/workflows/scenarios.ts`
  * prints the table (the same one the README and the issue note show).
  */
-import { simulate, kitStepsRan, type Scenario, type Outcome, type Simulation } from './simulate.js';
+import {
+  simulate,
+  kitStepsRan,
+  type Scenario,
+  type Outcome,
+  type Simulation,
+  type StepCall,
+  type StepResult,
+} from './simulate.js';
 
 export const STAGING = '.github/workflows/deploy-staging.yml';
 export const PRODUCTION = '.github/workflows/deploy-production.yml';
@@ -61,6 +69,30 @@ export const approvedCheck = {
   outputs: { approved: 'true', sha: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.2.0', 'issue-number': '7' },
 };
 export const comment = { approval: 'comment', approvers: 'alice' };
+
+/** A chat service that is down: every notify step fails (continue-on-error keeps the job going). */
+const notifyDown = Object.fromEntries(
+  ['notify-started', 'notify-gate-failed', 'notify-approval', 'notify-deploying', 'notify-outcome'].map((id) => [
+    id,
+    { outcome: 'failure' as const },
+  ]),
+);
+const SCRATCH = 'postgres://app:pw@scratch/app_rehearsal';
+/** backup-db: fails unless the workflow asks it to restore the fresh backup into the scratch database. */
+const restoredIntoScratch = async (call: StepCall): Promise<StepResult> =>
+  call.with['restore-check-url'] === SCRATCH ? {} : { outcome: 'failure' };
+/** migrate with rehearse-url: the rehearsal on the scratch copy passes or fails (then production is not touched). */
+const rehearsal =
+  (passes: boolean) =>
+  async (call: StepCall): Promise<StepResult> =>
+    call.with['rehearse-url'] === SCRATCH && passes ? { outputs: { applied: '2' } } : { outcome: 'failure' };
+const freeze = 'Fri 16:00 - Mon 08:00 Europe/Berlin\nDec 24 - Jan 2 Europe/Berlin';
+/** require-deployment refusing a commit that has not soaked: only when the workflow passes it min-age. */
+const soakFails = async (call: StepCall): Promise<StepResult> =>
+  call.with['min-age'] === '24h' && call.with.sha ? { outcome: 'failure', outputs: { 'live-ms': '3600000' } } : {};
+/** A smoke test whose watch window catches a degrading release: it fails only when the workflow passes it `watch`. */
+const watchFails = async (call: StepCall): Promise<StepResult> =>
+  call.with.watch === '10m' ? { outcome: 'failure', outputs: { passed: 'false', samples: '42' } } : {};
 
 export const cases: Case[] = [
   staging(
@@ -156,6 +188,24 @@ export const cases: Case[] = [
       environmentUrl: 'https://app-new.example.com',
     },
   ),
+  staging(
+    'smoke-watch: the release degrades in the watch window → rollback runs',
+    { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      steps: ['migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  staging(
+    'NOTIFY_WEBHOOK given, every notification fails → the deploy is still green',
+    { secrets: { ...secrets, NOTIFY_WEBHOOK: 'https://hooks.example.com/x' }, steps: notifyDown },
+    {
+      jobs: { gate: 'success', deploy: 'success' },
+      steps: ['notify-deploying', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
   production(
     'all green',
     {},
@@ -207,6 +257,24 @@ export const cases: Case[] = [
     },
   ),
   production(
+    'smoke-watch: the release degrades in the watch window → rollback runs',
+    { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'NOTIFY_WEBHOOK given, every notification fails → production is still green',
+    { secrets: { ...secrets, NOTIFY_WEBHOOK: 'https://hooks.example.com/x' }, steps: notifyDown },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['notify-deploying', 'backup', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
     'require-staging: commit passed staging',
     { inputs: { 'require-staging': true } },
     {
@@ -219,6 +287,50 @@ export const cases: Case[] = [
     'require-staging: commit never passed staging → nothing deploys, no approval asked',
     { inputs: { 'require-staging': true }, steps: { 'require-staging.staging': { outcome: 'failure' } } },
     { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
+  ),
+  production(
+    'require-staging + staging-min-age: not live on staging long enough → nothing deploys, no approval asked',
+    {
+      inputs: { 'require-staging': true, 'staging-min-age': '24h' },
+      steps: { 'require-staging.staging': { run: soakFails } },
+    },
+    { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
+  ),
+  production(
+    'freeze window now, require-staging off → refused before the approval',
+    { inputs: { freeze }, steps: { 'require-staging.freeze': { outcome: 'failure' } } },
+    { jobs: { gate: 'success', 'require-staging': 'failure', production: 'skipped' }, steps: [] },
+  ),
+  production(
+    'freeze windows, none open (or bypassed) → deploys, checked again when the job starts',
+    { inputs: { freeze } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'success', production: 'success' },
+      steps: ['freeze', 'backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'rehearse: the backup is restored into the scratch database and migrated there first → deploys',
+    {
+      inputs: { rehearse: true },
+      secrets: { ...secrets, REHEARSE_DATABASE_URL: SCRATCH },
+      steps: { backup: { run: restoredIntoScratch }, migrate: { run: rehearsal(true) } },
+    },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'rehearse: the migrations fail on the scratch copy → production not migrated, nothing deploys',
+    {
+      inputs: { rehearse: true },
+      secrets: { ...secrets, REHEARSE_DATABASE_URL: SCRATCH },
+      steps: { backup: { run: restoredIntoScratch }, migrate: { run: rehearsal(false) } },
+    },
+    { jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' }, steps: ['backup', 'migrate'] },
   ),
   production(
     'no database (migration-tool: none) → no backup',
@@ -259,6 +371,29 @@ export const cases: Case[] = [
       steps: { 'require-staging.staging': { outcome: 'failure' } },
     },
     { jobs: { gate: 'success', 'require-staging': 'failure' }, steps: [] },
+  ),
+  production(
+    'approval: comment, tag push inside a freeze window → no release issue',
+    { inputs: { ...comment, freeze }, github: tagPush, steps: { 'require-staging.freeze': { outcome: 'failure' } } },
+    { jobs: { gate: 'success', 'require-staging': 'failure' }, steps: [] },
+  ),
+  production(
+    'approval: comment, approved after a freeze window opened → refused before anything is touched',
+    {
+      inputs: { ...comment, freeze },
+      github: approveComment,
+      steps: { 'approval.check': approvedCheck, 'production.freeze': { outcome: 'failure' } },
+    },
+    {
+      jobs: {
+        gate: 'skipped',
+        'require-staging': 'skipped',
+        approval: 'success',
+        production: 'failure',
+        report: 'success',
+      },
+      steps: ['freeze'],
+    },
   ),
   production(
     'approval: comment, /approve passes the check → production job, outcome reported',

@@ -100,7 +100,13 @@ export interface WorkflowYaml {
     string,
     {
       environment?: { name?: string; url?: string } | string;
-      steps?: { id?: string; with?: Record<string, unknown>; env?: Record<string, unknown> }[];
+      env?: Record<string, unknown>;
+      steps?: {
+        id?: string;
+        with?: Record<string, unknown>;
+        env?: Record<string, unknown>;
+        'continue-on-error'?: unknown;
+      }[];
       outputs?: Record<string, string>;
     }
   >;
@@ -173,6 +179,10 @@ export async function simulate(scenario: Scenario): Promise<Simulation> {
       steps: {},
     };
     const runs = truthy(evaluate(expressionOf(job.if), context, jobStatus));
+    // The job's env: (evaluated once the job starts; its steps read it as env.<name>).
+    context.env = Object.fromEntries(
+      Object.entries(yaml.jobs[id]?.env ?? {}).map(([name, value]) => [name, evaluateTemplate(value, context)]),
+    );
     if (!runs || job.type !== 'job') {
       jobs[id] = { id, result: 'skipped', steps: [], posts: [] };
       continue;
@@ -197,10 +207,13 @@ export async function simulate(scenario: Scenario): Promise<Simulation> {
       const outcome: Outcome = shouldRun ? (done.outcome ?? 'success') : 'skipped';
       const uses = 'uses' in step ? step.uses.value : undefined;
       stepRuns.push({ id: stepId, uses, outcome });
-      steps[stepId] = { outputs: done.outputs ?? {}, outcome, conclusion: outcome };
+      // continue-on-error: true — a failure is the step's outcome, not its conclusion, and the job goes on.
+      const continues = yaml.jobs[id]?.steps?.find((s) => s.id === stepId)?.['continue-on-error'] === true;
+      const conclusion: Outcome = outcome === 'failure' && continues ? 'success' : outcome;
+      steps[stepId] = { outputs: done.outputs ?? {}, outcome, conclusion };
       if (shouldRun && uses) postSteps.unshift({ id: stepId, uses, behaviour, call });
       if (shouldRun) ran.push(`${id}.${stepId}`);
-      if (outcome === 'failure') failed = true;
+      if (conclusion === 'failure') failed = true;
       if (outcome === 'cancelled') runCancelled = true;
     }
     // The runner's post phase: each action that ran, last first, when its post-if holds

@@ -96,11 +96,33 @@ describe('the check steps (bash, as on the runner)', () => {
 
   it('settings: a known provider (or a manifest), migration tool and approval pass; anything else fails naming the input', () => {
     const settings = stepScript(production, 'gate', 'settings');
-    const ok = { PROVIDER: 'fly', MANIFEST: '', MIGRATION_TOOL: 'none', APPROVAL: 'environment', APPROVERS: '' };
+    const ok = {
+      PROVIDER: 'fly',
+      MANIFEST: '',
+      MIGRATION_TOOL: 'none',
+      APPROVAL: 'environment',
+      APPROVERS: '',
+      REQUIRE_STAGING: 'false',
+      STAGING_MIN_AGE: '',
+      REHEARSE: 'false',
+      BACKUP: 'true',
+    };
     expect(settings(ok).code).toBe(0);
+    // rehearse migrates a restored copy of the fresh backup: it needs the backup and a migration tool.
+    const rehearse = { ...ok, REHEARSE: 'true', MIGRATION_TOOL: 'sql' };
+    expect(settings(rehearse).code).toBe(0);
+    for (const bad of [{ BACKUP: 'false' }, { MIGRATION_TOOL: 'none' }])
+      expect(settings({ ...rehearse, ...bad }).out).toContain('Input rehearse needs backup: true and a migration-tool');
+    // A soak time is of the staging deployment require-staging finds.
+    const soak = settings({ ...ok, STAGING_MIN_AGE: '24h' });
+    expect([soak.code, soak.out]).toEqual([
+      1,
+      expect.stringContaining('Input staging-min-age needs require-staging: true'),
+    ]);
+    expect(settings({ ...ok, STAGING_MIN_AGE: '24h', REQUIRE_STAGING: 'true' }).code).toBe(0);
     const bad = settings({ ...ok, PROVIDER: 'heroku', MIGRATION_TOOL: 'flyway', APPROVAL: 'slack' });
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly or vm');
+    expect(bad.out).toContain('::error title=deploy-kit::Input provider must be railway, vercel, fly, render or vm');
     expect(bad.out).toContain('Input migration-tool must be');
     expect(bad.out).toContain('Input approval must be environment');
     // approval: comment needs approvers.
@@ -130,8 +152,16 @@ describe('the check steps (bash, as on the runner)', () => {
       HAS_SSH_KEY: 'false',
       HAS_DATABASE_URL: 'true',
       NEEDS_DATABASE: 'true',
+      NEEDS_SCRATCH: 'false',
+      HAS_REHEARSE_DATABASE_URL: 'false',
+      NEEDS_AGE_IDENTITY: 'false',
+      HAS_BACKUP_AGE_IDENTITY: 'false',
     };
     expect(secrets(env).code).toBe(0);
+    // rehearse: the scratch database, and with an encrypted backup the identity that restores it.
+    expect(secrets({ ...env, NEEDS_SCRATCH: 'true' }).out).toContain('Secret REHEARSE_DATABASE_URL is empty');
+    expect(secrets({ ...env, NEEDS_SCRATCH: 'true', HAS_REHEARSE_DATABASE_URL: 'true' }).code).toBe(0);
+    expect(secrets({ ...env, NEEDS_AGE_IDENTITY: 'true' }).out).toContain('Secret BACKUP_AGE_IDENTITY is empty');
     const noToken = secrets({ ...env, HAS_DEPLOY_TOKEN: 'false' });
     expect(noToken.code).toBe(1);
     expect(noToken.out).toContain('Secret DEPLOY_TOKEN is empty. Add it to the production environment');

@@ -22,6 +22,10 @@ export async function run(): Promise<void> {
     );
   const apiUrl = inputs.apiUrl?.href ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   await checkFreeze(inputs.environment, inputs.freeze, inputs.freezeBypassReason, Date.now());
+  if (!inputs.checkDeployment) {
+    core.info(`check-deployment: false — only the freeze windows were checked for ${inputs.environment}.`);
+    return;
+  }
 
   const client = githubClient({ token: inputs.token, apiUrl, log: core.info });
   const short = sha.slice(0, 12);

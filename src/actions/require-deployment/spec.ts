@@ -1,6 +1,6 @@
 import { defineAction } from '../../lib/action-spec.js';
 import { z } from 'zod';
-import { duration, httpUrl, lines, optional, text, via } from '../../lib/schemas.js';
+import { bool, duration, httpUrl, lines, optional, text, via } from '../../lib/schemas.js';
 import { parseFreeze } from '../../gate/freeze.js';
 import { REPOSITORY } from '../../github/rest.js';
 
@@ -50,6 +50,12 @@ export const spec = defineAction({
       description:
         'Deploy inside a freeze window anyway, for this reason (an incident fix, …); it is written to the summary and the `freeze-bypassed` output. Empty: a freeze refuses.',
       parse: optional(z.string().trim().min(1)),
+    },
+    'check-deployment': {
+      description:
+        '`false`: check only `freeze` (no deployment is looked for, no API request is made) — the production workflow runs this before any approval whether or not it requires staging.',
+      default: 'true',
+      parse: bool(),
     },
     'api-url': {
       description:
