@@ -392,7 +392,7 @@ export const cases: Case[] = [
         production: 'failure',
         report: 'success',
       },
-      steps: ['freeze'],
+      steps: ['claim', 'freeze'],
     },
   ),
   production(
@@ -406,8 +406,26 @@ export const cases: Case[] = [
         production: 'success',
         report: 'success',
       },
-      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      steps: ['claim', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'approval: comment, failed jobs re-run on the same approval → the claim refuses, nothing deploys',
+    {
+      inputs: comment,
+      github: approveComment,
+      steps: { 'approval.check': approvedCheck, 'production.claim': { outcome: 'failure' } },
+    },
+    {
+      jobs: {
+        gate: 'skipped',
+        'require-staging': 'skipped',
+        approval: 'success',
+        production: 'failure',
+        report: 'success',
+      },
+      steps: ['claim'],
     },
   ),
   production(
@@ -439,7 +457,7 @@ export const cases: Case[] = [
         production: 'failure',
         report: 'success',
       },
-      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      steps: ['claim', 'backup', 'migrate', 'deploy', 'smoke', 'rollback'],
     },
   ),
   production(

@@ -52,7 +52,7 @@ describe('the reusable workflows', () => {
     // Per environment AND per app (its manifest, or provider + service): one app's waiting
     // release is not cancelled by another's; rollback.yml of the same manifest shares it.
     expect(job.concurrency).toEqual({
-      group: `deploy-kit-${env.name}-\${{ inputs.manifest || inputs.provider }}-\${{ inputs.fly-app || inputs.railway-service || inputs.vercel-project-id || inputs.vm-host }}`,
+      group: `deploy-kit-${env.name}-\${{ inputs.manifest || inputs.provider }}-\${{ inputs.fly-app || inputs.railway-service || inputs.vercel-project-id || inputs.render-service-id || inputs.vm-host }}`,
       'cancel-in-progress': false,
     });
     expect(env.url).toBe('${{ inputs.environment-url || steps.deploy.outputs.url || steps.release.outputs.url }}');
