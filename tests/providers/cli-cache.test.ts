@@ -60,7 +60,18 @@ async function plantInActionsCache(paths: string[], key: string) {
       '-e',
       `const c = await import(${JSON.stringify(bundle)}); await c.saveCache(${JSON.stringify(paths)}, ${JSON.stringify(key)});`,
     ],
-    { env: { ...process.env, ...cacheEnv(), RUNNER_TOOL_CACHE: sandbox.env.RUNNER_TOOL_CACHE } },
+    // The cache stores paths relative to the workspace: the same one the deploy restores into
+    // (from the repository's folder instead, the restore lands elsewhere unless both happen to
+    // be as deep).
+    {
+      cwd: sandbox.workspace,
+      env: {
+        ...process.env,
+        ...cacheEnv(),
+        GITHUB_WORKSPACE: sandbox.workspace,
+        RUNNER_TOOL_CACHE: sandbox.env.RUNNER_TOOL_CACHE,
+      },
+    },
   );
 }
 

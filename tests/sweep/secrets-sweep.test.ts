@@ -66,7 +66,9 @@ describe('the sweep itself', () => {
       {
         cwd: work,
         env: { TMPDIR: temp },
-        inputs: { commands: `leak: echo ${canary} | tee left.txt; sleep 3`, cache: 'none' },
+        // `; true` keeps bash (whose argv holds the canary) alive: bash execs a final simple
+        // command in place, which would leave only `sleep 3` in /proc after a few milliseconds.
+        inputs: { commands: `leak: echo ${canary} | tee left.txt; sleep 3; true`, cache: 'none' },
       },
       [canary],
       { dirs: [temp, work] },
