@@ -7,9 +7,8 @@
  *   POST /repos/{owner}/{repo}/deployments, POST …/deployments/{id}/statuses
  * (docs.github.com/en/rest/deployments/deployments#create-a-deployment, …/statuses#create-a-deployment-status)
  */
-import { errorMessage } from '../lib/errors.js';
 import type { GitHubClient } from '../github/rest.js';
-import { RELEASE_TASK } from './record.js';
+import { recordDeployment } from './record.js';
 import type { RollbackProgress } from './rollback-run.js';
 
 /** The same shape as the release JSON (so require-deployment and a later rollback read it), plus `rollback`. */
@@ -36,45 +35,32 @@ export function rollbackJson(progress: RollbackProgress): Record<string, unknown
   };
 }
 
-export async function recordRollback(
+export function recordRollback(
   client: GitHubClient,
   target: { repository: string; logUrl?: string },
   progress: RollbackProgress,
   url: string | undefined,
   warn: (message: string) => void,
 ): Promise<number | undefined> {
-  let id: number | undefined;
   const ok = progress.status === 'rolled-back';
-  const status = async (state: string, description: string, environmentUrl?: string) => {
-    await client.request('POST', `/repos/${target.repository}/deployments/${id}/statuses`, {
-      state,
-      description: description.slice(0, 140),
-      ...(environmentUrl ? { environment_url: environmentUrl } : {}),
-      ...(target.logUrl ? { log_url: target.logUrl } : {}),
-      auto_inactive: ok,
-    });
-  };
-  try {
-    const created = await client.request<{ id: number }>('POST', `/repos/${target.repository}/deployments`, {
+  const { to } = progress;
+  return recordDeployment(
+    client,
+    target,
+    {
+      what: 'rollback',
       ref: progress.record.sha,
-      task: RELEASE_TASK,
       environment: progress.environment,
-      description: `rollback to release ${progress.to}: ${progress.services.map((s) => s.name).join(', ')}`.slice(
-        0,
-        140,
-      ),
+      description: `rollback to release ${to}: ${progress.services.map((s) => s.name).join(', ')}`,
       payload: rollbackJson(progress),
-      auto_merge: false,
-      required_contexts: [],
-      production_environment: /^prod/i.test(progress.environment),
-    });
-    id = created.data.id;
-    await status('in_progress', `rolling back to release ${progress.to}`);
-    if (ok) await status('success', `rolled back: release ${progress.to} is live again`, url);
-    else await status('failure', progress.problems[0] ?? `the rollback to ${progress.to} did not complete`);
-    return id;
-  } catch (error) {
-    warn(`Could not record the rollback as a GitHub Deployment${id ? ` (${id})` : ''}: ${errorMessage(error)}`);
-    return id;
-  }
+      statuses: [
+        { state: 'in_progress', description: `rolling back to release ${to}` },
+        ok
+          ? { state: 'success', description: `rolled back: release ${to} is live again`, environmentUrl: url }
+          : { state: 'failure', description: progress.problems[0] ?? `the rollback to ${to} did not complete` },
+      ],
+      live: ok,
+    },
+    warn,
+  );
 }
