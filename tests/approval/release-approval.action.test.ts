@@ -112,7 +112,11 @@ describe('release-approval (compiled action)', () => {
   it('fails before any request on bad input, naming the input', async () => {
     const before = gh.requests.length;
     const cases: Array<[Record<string, string>, Record<string, string>, RegExp]> = [
-      [{ mode: 'approve', token: TOKEN }, {}, /Input "mode" is invalid: "approve" is not one of open, check, claim, report/],
+      [
+        { mode: 'approve', token: TOKEN },
+        {},
+        /Input "mode" is invalid: "approve" is not one of open, check, claim, report/,
+      ],
       [
         { mode: 'check', token: TOKEN, approvers: 'alice, not a login!' },
         {},
