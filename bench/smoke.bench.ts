@@ -3,7 +3,6 @@
  * bare node script making the same two requests with node:http), and how soon a service
  * that turns healthy is detected, against the targets in issue 2.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,29 +10,7 @@ import { makeRunnerFiles, inputVariable, ROOT } from '../tests/harness/runner.js
 import { startHttpServer } from '../tests/support/http-server.js';
 import type { BenchTable } from './run.js';
 import { size as scaled } from './scale.js';
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code }));
-  });
-}
-
-const FLOOR = `
-import http from 'node:http';
-const get = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject));
-const url = process.env.TARGET;
-if ((await get(url)) !== 200) process.exit(1);
-await get(url);
-`;
+import { FLOOR, median, timeProcess } from './measure.js';
 
 export default async function bench(): Promise<BenchTable[]> {
   const server = await startHttpServer((_req, res) => {

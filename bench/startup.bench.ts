@@ -9,7 +9,6 @@
  * The marketplace peer (a curl-based URL check) is not measured here: its code cannot be
  * vendored and CI has no network.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,35 +16,10 @@ import { ROOT, inputVariable, makeRunnerFiles } from '../src/cli/local-runner.js
 import { startHttpServer } from '../tests/support/http-server.js';
 import type { BenchTable } from './run.js';
 import { size as scaled } from './scale.js';
+import { FLOOR, median, timeProcess } from './measure.js';
 
 const ROUNDS = scaled(11, 1);
 const WARMUP = scaled(2, 0);
-
-const FLOOR = `
-import http from 'node:http';
-const get = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject));
-const url = process.env.TARGET;
-if ((await get(url)) !== 200) process.exit(1);
-await get(url);
-`;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
-
-function timeProcess(file: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { env, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ ms: performance.now() - started, code });
-    });
-  });
-}
 
 /** What the runner hands an action: its own variables and the machine's PATH and HOME, nothing else. */
 function runnerEnv(): NodeJS.ProcessEnv {
@@ -80,14 +54,14 @@ export default async function bench(): Promise<BenchTable> {
   const codes: Record<string, number | null> = {};
   try {
     for (let round = 0; round < WARMUP + ROUNDS; round++) {
-      const floor = await timeProcess(floorScript, { ...runnerEnv(), TARGET: server.url });
+      const floor = await timeProcess([floorScript], { ...runnerEnv(), TARGET: server.url }, 20_000);
       if (floor.code !== 0) throw new Error(`the floor script failed (exit ${floor.code})`);
       if (round >= WARMUP) times.floor!.push(floor.ms);
       for (const action of actions) {
         const env = runnerEnv();
         if (action === 'smoke-test')
           Object.assign(env, { [inputVariable('url')]: server.url, [inputVariable('requests')]: '1' });
-        const run = await timeProcess(path.join(ROOT, 'dist', action, 'index.js'), env);
+        const run = await timeProcess([path.join(ROOT, 'dist', action, 'index.js')], env, 20_000);
         codes[action] = run.code;
         if (round >= WARMUP) (times[action] ??= []).push(run.ms);
       }

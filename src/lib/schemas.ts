@@ -75,6 +75,14 @@ export function decimal(min = -Infinity, max = Infinity): Parser<number> {
   });
 }
 
+/** The trimmed value when it matches `re`; else fails with `"<raw>" is not <expected>`. */
+export function pattern(re: RegExp, expected: string): Parser<string> {
+  return parser((raw) => {
+    const value = raw.trim();
+    return re.test(value) ? value : new Fail(`"${raw}" is not ${expected}`);
+  });
+}
+
 export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
   return parser((raw) =>
     (values as readonly string[]).includes(raw) ? (raw as T) : new Fail(`"${raw}" is not one of ${values.join(', ')}`),

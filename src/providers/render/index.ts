@@ -3,25 +3,13 @@
  * Render's REST API called by the kit itself, no CLI. Its own inputs, which secret to
  * check, and create().
  */
-import { z } from 'zod';
 import { maskSecret } from '../../lib/action-spec.js';
 import { ConfigurationError } from '../../lib/errors.js';
-import { Fail, bool, optional } from '../../lib/schemas.js';
+import { bool, optional, pattern } from '../../lib/schemas.js';
 import { commonInputs } from '../common-inputs.js';
 import { defineProvider } from '../provider.js';
 import { DEFAULT_RENDER_API, TOKEN_HELP } from './api.js';
 import { RenderProvider } from './render.js';
-
-function matching(re: RegExp, expected: string): z.ZodType<string | undefined, string> {
-  return optional(
-    z.string().transform((raw, ctx) => {
-      const value = raw.trim();
-      if (re.test(value)) return value;
-      ctx.addIssue({ code: 'custom', message: new Fail(`"${raw}" is not ${expected}`).message });
-      return z.NEVER;
-    }),
-  );
-}
 
 export const renderInputs = {
   token: {
@@ -34,19 +22,21 @@ export const renderInputs = {
     description: "Render: the service to deploy, `srv-…` (in the dashboard URL and the service's Settings).",
     required: true,
     example: 'srv-d0abc123def456ghi789',
-    parse: matching(/^srv-[a-z0-9]+$/, 'a Render service id; expected srv- followed by lower-case letters and digits'),
+    parse: optional(
+      pattern(/^srv-[a-z0-9]+$/, 'a Render service id; expected srv- followed by lower-case letters and digits'),
+    ),
   },
   commit: {
     description:
       'Render: the Git commit to build (`commitId`). Default: the commit the workflow runs on. Not used with `image`.',
     example: '${{ github.sha }}',
-    parse: matching(/^[0-9a-f]{7,40}$/i, 'a Git commit SHA; expected 7 to 40 hexadecimal digits'),
+    parse: optional(pattern(/^[0-9a-f]{7,40}$/i, 'a Git commit SHA; expected 7 to 40 hexadecimal digits')),
   },
   image: {
     description:
       "Render, image-backed services: the image to deploy (`imageUrl`); host, repository and name must match the service's image, only the tag or digest changes.",
     example: 'ghcr.io/acme/api:1.4.2',
-    parse: matching(/^[^\s]+$/, 'an image reference; expected e.g. ghcr.io/acme/api:1.4.2'),
+    parse: optional(pattern(/^[^\s]+$/, 'an image reference; expected e.g. ghcr.io/acme/api:1.4.2')),
   },
   'clear-cache': {
     description: "Render: clear the service's build cache before this deploy (`clearCache: clear`).",

@@ -5,25 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { maskSecret } from '../../lib/action-spec.js';
 import { ConfigurationError } from '../../lib/errors.js';
-import { Fail, bool, optional } from '../../lib/schemas.js';
+import { bool, optional, pattern } from '../../lib/schemas.js';
 import { defineProvider } from '../provider.js';
 import { DEFAULT_API_URL, TOKEN_HELP } from './api.js';
 import { vercelCli } from './install.js';
 import { VercelProvider } from './vercel.js';
-
-function pattern(re: RegExp, expected: string): z.ZodType<string | undefined, string> {
-  return optional(
-    z.string().transform((raw, ctx) => {
-      const value = raw.trim();
-      if (re.test(value)) return value;
-      ctx.addIssue({ code: 'custom', message: new Fail(`"${raw}" is not ${expected}`).message });
-      return z.NEVER;
-    }),
-  );
-}
 
 export const vercel = defineProvider({
   name: 'vercel',
@@ -36,13 +24,13 @@ export const vercel = defineProvider({
         'Vercel: the team (or personal account) that owns the project, `orgId` in .vercel/project.json after `vercel link`.',
       required: true,
       example: 'team_a1B2c3D4e5F6g7H8i9J0',
-      parse: pattern(/^\w+$/, 'a Vercel org id; expected e.g. team_a1B2c3D4e5F6g7H8i9J0'),
+      parse: optional(pattern(/^\w+$/, 'a Vercel org id; expected e.g. team_a1B2c3D4e5F6g7H8i9J0')),
     },
     'project-id': {
       description: 'Vercel: the project, `projectId` in .vercel/project.json after `vercel link`.',
       required: true,
       example: 'prj_a1B2c3D4e5F6g7H8i9J0',
-      parse: pattern(/^prj_\w+$/, 'a Vercel project id; expected prj_ followed by letters and digits'),
+      parse: optional(pattern(/^prj_\w+$/, 'a Vercel project id; expected prj_ followed by letters and digits')),
     },
     production: {
       description:

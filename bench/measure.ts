@@ -1,0 +1,35 @@
+/** What the start-up benches (smoke, startup) share: a median, a timed node process, and the floor. */
+import { spawn } from 'node:child_process';
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** node with `args`, from spawn to exit; killed after `timeoutMs` when one is given. */
+export function timeProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 0,
+): Promise<{ ms: number; code: number | null }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ ms: performance.now() - started, code });
+    });
+  });
+}
+
+/** The floor: a bare node:http script making smoke-test's two requests to TARGET. */
+export const FLOOR = `
+import http from 'node:http';
+const get = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject));
+const url = process.env.TARGET;
+if ((await get(url)) !== 200) process.exit(1);
+await get(url);
+`;
