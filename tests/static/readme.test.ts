@@ -10,7 +10,7 @@ import { USAGE } from '../../src/cli/args.js';
 import { RESTORE_HELP } from '../../src/cli/restore-args.js';
 import { ROLLBACK_HELP } from '../../src/cli/rollback-args.js';
 import { lintManifest } from '../../scripts/lint-workflows.js';
-import { actionNames } from '../../scripts/actions.js';
+import { actionNames, metadataFiles } from '../../scripts/actions.js';
 import {
   actionInputs,
   anchors,
@@ -27,9 +27,13 @@ import {
   yamlProblems,
 } from './docs-check.js';
 
-const docs = ['README.md', 'CONTRIBUTING.md', ...readdirSync('docs').map((f) => `docs/${f}`)].filter((f) =>
-  f.endsWith('.md'),
-);
+/** The README, the contributor and reference docs, and every action's generated README. */
+const docs = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync('docs').map((f) => `docs/${f}`),
+  ...actionNames().map((name) => metadataFiles(name).readme),
+].filter((f) => f.endsWith('.md'));
 const cli = cliUsage(USAGE, { restore: RESTORE_HELP, rollback: ROLLBACK_HELP });
 const folders = starterFolders();
 /** One-service starters: a folder per provider, with a production-comment-approval.yml. */
@@ -41,7 +45,7 @@ const SETUP_PATH_END = '<!-- end of the setup path -->';
 const MAX_SETUP_WORDS = 10 * 230;
 
 describe('the README, followed literally', () => {
-  it('every relative link and #anchor of README.md, CONTRIBUTING.md and docs/ resolves', () => {
+  it('every relative link and #anchor of README.md, CONTRIBUTING.md, docs/ and the action READMEs resolves', () => {
     expect(docs.flatMap(linkProblems)).toEqual([]);
   });
 
