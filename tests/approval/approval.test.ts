@@ -1,10 +1,10 @@
 /**
- * The approval logic (open → check → report) through the real octokit client against a
+ * The approval logic (open → check → report) through the kit's GitHub client (src/github/rest.ts) against a
  * fake of GitHub's REST API on 127.0.0.1, including the hostile cases.
  */
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { FakeGitHub } from '../harness/fake-github.js';
-import { githubClient } from '../../src/approval/github.js';
+import { githubClient } from '../../src/github/rest.js';
 import { openReleaseIssue } from '../../src/approval/open.js';
 import { checkComment, parseCommand } from '../../src/approval/check.js';
 import { reportOutcome } from '../../src/approval/report.js';
@@ -23,7 +23,7 @@ let gh: FakeGitHub;
 let v1: string;
 let v2: string;
 const repo = { owner: 'acme', repo: 'shop' };
-const client = () => githubClient('bot-token', gh.url);
+const client = () => githubClient({ token: 'bot-token', apiUrl: gh.url });
 const options = {
   approvers,
   issueAuthor: BOT,
