@@ -59,7 +59,12 @@ beforeEach(async () => {
   old = gh.addCommit('v1.0.0', 'dan');
   live = gh.addCommit('v1.1.0', 'dan');
   next = gh.addCommit('v1.2.0', 'dan');
-  gh.addDeployment(live, 'production', 'success', { tag: 'v1.1.0', issue: 99 });
+  gh.addDeployment({
+    sha: live,
+    environment: 'production',
+    states: ['success'],
+    payload: { tag: 'v1.1.0', issue: 99 },
+  });
   await gh.start();
 });
 afterEach(async () => {

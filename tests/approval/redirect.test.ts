@@ -147,7 +147,7 @@ describe('an approval cannot be redirected', () => {
 
   it('a token without actions: read is told so, and nothing deploys', async () => {
     const issue = await release('v1.1.0', good);
-    gh.noActionsRead.add(BOT);
+    gh.tokens.get('bot-token')?.permissions.delete('actions:read');
     expect((await approve('alice', issue)).reason).toContain('give the approval job `actions: read` permission');
     expect(gh.deployments).toEqual([]);
   });
