@@ -5,7 +5,15 @@
  * Every refusal of a command is answered on the issue, so nobody waits for a deploy
  * that will not come.
  */
-import { type GitHubClient, type Repo, httpStatus, orNotFound } from './github.js';
+import {
+  type DeploymentJson,
+  type GitHubClient,
+  type IssueJson,
+  type Repo,
+  httpStatus,
+  orNotFound,
+  repoPath,
+} from './github.js';
 import {
   type Approver,
   type ReleaseRecord,
@@ -81,9 +89,7 @@ export async function checkComment(
 
   const refuse = async (reason: string, record?: ReleaseRecord): Promise<Decision> => {
     log(`Refused: ${reason}`);
-    await github.rest.issues.createComment({
-      ...repo,
-      issue_number: issueNumber,
+    await github.request('POST', repoPath(repo, `/issues/${issueNumber}/comments`), {
       body: `@${login} nothing happened: ${reason}`,
     });
     return { decision: 'refused', reason, issueNumber, record };
@@ -93,7 +99,7 @@ export async function checkComment(
     return refuse(`edited comments are not read (this one was ${event.action}). Post a new comment instead.`);
   if (event.issue?.pull_request) return refuse('this is a pull request, not a release issue deploy-kit opened.');
 
-  const issue = (await github.rest.issues.get({ ...repo, issue_number: issueNumber })).data;
+  const issue = (await github.request<IssueJson>('GET', repoPath(repo, `/issues/${issueNumber}`))).data;
   const record = parseMarker(issue.body);
   if (!record || issue.user?.login?.toLowerCase() !== options.issueAuthor.toLowerCase())
     return refuse('this is not a release issue deploy-kit opened.');
@@ -108,7 +114,12 @@ export async function checkComment(
 
   const allowed = await isApprover(github, login, options.approvers);
   if (allowed !== true) return refuse(allowed, record);
-  const permission = await orNotFound(github.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login }));
+  const permission = await orNotFound(
+    github.request<{ permission: string; role_name?: string }>(
+      'GET',
+      repoPath(repo, `/collaborators/${encodeURIComponent(login)}/permission`),
+    ),
+  );
   const role = permission?.role_name ?? 'none';
   if (!permission || !(WRITE_ROLES.has(permission.permission) || WRITE_ROLES.has(role)))
     return refuse(
@@ -120,7 +131,9 @@ export async function checkComment(
   if (command.kind === 'deny') {
     const denied: ReleaseRecord = { ...record, state: 'denied', decidedBy: login, decidedAt: now };
     const reason = command.reason || 'no reason given';
-    await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', denied) });
+    await github.request('PATCH', repoPath(repo, `/issues/${issueNumber}`), {
+      body: withRecord(issue.body ?? '', denied),
+    });
     // An /approve checked at the same moment may have created its Deployment already: withdrawn,
     // the production job's claim step refuses it.
     const withdrawn = await withdrawQueued(
@@ -129,14 +142,10 @@ export async function checkComment(
       await kitDeployments(github, repo, record, issueNumber),
       login,
     );
-    await github.rest.issues.createComment({
-      ...repo,
-      issue_number: issueNumber,
+    await github.request('POST', repoPath(repo, `/issues/${issueNumber}/comments`), {
       body: `Denied by @${login}: ${reason}. ${record.tag} will not be deployed to ${record.environment}${withdrawn.length ? ` (the approval in deployment ${withdrawn.join(', ')} was withdrawn)` : ''}; push a new tag for a new release.`,
     });
-    await github.rest.issues.update({
-      ...repo,
-      issue_number: issueNumber,
+    await github.request('PATCH', repoPath(repo, `/issues/${issueNumber}`), {
       state: 'closed',
       state_reason: 'not_planned',
     });
@@ -168,8 +177,7 @@ export async function checkComment(
 
   // The deployment and the record are written BEFORE the production job starts, so a
   // second /approve (serialised by the workflow's concurrency group) finds them.
-  const deployment = await github.rest.repos.createDeployment({
-    ...repo,
+  const deployment = await github.request<{ id?: number; message?: string }>('POST', repoPath(repo, '/deployments'), {
     ref: record.sha,
     environment: record.environment,
     auto_merge: false,
@@ -184,9 +192,7 @@ export async function checkComment(
   // the other run stands down, so the release deploys once.
   const first = (await kitDeployments(github, repo, record, issueNumber))[0];
   if (first !== undefined && first < deploymentId) {
-    await github.rest.repos.createDeploymentStatus({
-      ...repo,
-      deployment_id: deploymentId,
+    await github.request('POST', repoPath(repo, `/deployments/${deploymentId}/statuses`), {
       state: 'error',
       description: `Duplicate approval: deployment ${first} deploys ${record.tag}`,
     });
@@ -195,24 +201,24 @@ export async function checkComment(
       record,
     );
   }
-  await github.rest.repos.createDeploymentStatus({
-    ...repo,
-    deployment_id: deploymentId,
+  await github.request('POST', repoPath(repo, `/deployments/${deploymentId}/statuses`), {
     state: 'queued',
     description: `Approved by @${login}`,
     ...(options.runUrl ? { log_url: options.runUrl } : {}),
   });
   const approved: ReleaseRecord = { ...record, state: 'approved', decidedBy: login, decidedAt: now, deploymentId };
   // A /deny checked at the same moment wins: it was written after this run read the issue.
-  const meanwhile = parseMarker((await github.rest.issues.get({ ...repo, issue_number: issueNumber })).data.body);
+  const meanwhile = parseMarker(
+    (await github.request<IssueJson>('GET', repoPath(repo, `/issues/${issueNumber}`))).data.body,
+  );
   if (meanwhile?.state === 'denied') {
     await withdrawQueued(github, repo, [deploymentId], meanwhile.decidedBy ?? 'someone');
     return refuse(`release ${record.tag} was denied by @${meanwhile.decidedBy} at the same moment.`, meanwhile);
   }
-  await github.rest.issues.update({ ...repo, issue_number: issueNumber, body: withRecord(issue.body ?? '', approved) });
-  await github.rest.issues.createComment({
-    ...repo,
-    issue_number: issueNumber,
+  await github.request('PATCH', repoPath(repo, `/issues/${issueNumber}`), {
+    body: withRecord(issue.body ?? '', approved),
+  });
+  await github.request('POST', repoPath(repo, `/issues/${issueNumber}/comments`), {
     body: `Approved by @${login}: deploying ${record.tag} (${record.sha.slice(0, 7)}) to ${record.environment}${options.runUrl ? ` in [this run](${options.runUrl})` : ''}. The outcome will be posted here.`,
   });
   return {
@@ -238,11 +244,10 @@ async function isApprover(github: GitHubClient, login: string, approvers: Approv
   for (const approver of approvers) {
     if (approver.kind !== 'team') continue;
     try {
-      const membership = await github.rest.teams.getMembershipForUserInOrg({
-        org: approver.org,
-        team_slug: approver.slug,
-        username: login,
-      });
+      const membership = await github.request<{ state: string }>(
+        'GET',
+        `/orgs/${encodeURIComponent(approver.org)}/teams/${encodeURIComponent(approver.slug)}/memberships/${encodeURIComponent(login)}`,
+      );
       if (membership.data.state === 'active') return true;
     } catch (error) {
       const status = httpStatus(error);
@@ -263,12 +268,8 @@ async function kitDeployments(
   record: ReleaseRecord,
   issueNumber: number,
 ): Promise<number[]> {
-  const { data } = await github.rest.repos.listDeployments({
-    ...repo,
-    sha: record.sha,
-    environment: record.environment,
-    per_page: 100,
-  });
+  const query = new URLSearchParams({ sha: record.sha, environment: record.environment, per_page: '100' });
+  const { data } = await github.request<DeploymentJson[]>('GET', repoPath(repo, `/deployments?${query}`));
   return data
     .filter((d) => kitIssueOf(d.payload) === issueNumber)
     .map((d) => Number(d.id))

@@ -8,7 +8,7 @@
  * claim at the same moment.
  */
 import { KitError } from '../lib/errors.js';
-import type { GitHubClient, Repo } from './github.js';
+import { type DeploymentStatusJson, type GitHubClient, type IssueJson, type Repo, repoPath } from './github.js';
 import { parseMarker } from './release.js';
 
 export interface ClaimOptions {
@@ -24,25 +24,22 @@ export async function claimApproval(
   options: ClaimOptions,
   log: (line: string) => void = () => undefined,
 ): Promise<{ deploymentId: number; tag: string; sha: string }> {
-  const issue = (await github.rest.issues.get({ ...repo, issue_number: options.issueNumber })).data;
+  const issue = (await github.request<IssueJson>('GET', repoPath(repo, `/issues/${options.issueNumber}`))).data;
   const record = parseMarker(issue.body);
   if (!record || record.state !== 'approved' || record.deploymentId === undefined)
     throw new KitError(
       `Release issue #${options.issueNumber} holds no approval to use (${record ? record.state : 'no release record'}): comment /approve for a new one.`,
     );
-  const { data: statuses } = await github.rest.repos.listDeploymentStatuses({
-    ...repo,
-    deployment_id: record.deploymentId,
-    per_page: 1,
-  });
+  const { data: statuses } = await github.request<DeploymentStatusJson[]>(
+    'GET',
+    repoPath(repo, `/deployments/${record.deploymentId}/statuses?per_page=1`),
+  );
   const latest = statuses[0]?.state;
   if (latest !== 'queued')
     throw new KitError(
       `The approval of ${record.tag} (deployment ${record.deploymentId}) was already used or withdrawn (it is ${latest ?? 'without status'}): an approval deploys once. Re-running the job needs a new /approve on #${options.issueNumber}.`,
     );
-  await github.rest.repos.createDeploymentStatus({
-    ...repo,
-    deployment_id: record.deploymentId,
+  await github.request('POST', repoPath(repo, `/deployments/${record.deploymentId}/statuses`), {
     state: 'in_progress',
     description: `Deploying ${record.tag}${options.attempt ? ` (run attempt ${options.attempt})` : ''}`.slice(0, 140),
     ...(options.runUrl ? { log_url: options.runUrl } : {}),
@@ -60,11 +57,12 @@ export async function withdrawQueued(
 ): Promise<number[]> {
   const withdrawn: number[] = [];
   for (const id of deploymentIds) {
-    const { data } = await github.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: id, per_page: 1 });
+    const { data } = await github.request<DeploymentStatusJson[]>(
+      'GET',
+      repoPath(repo, `/deployments/${id}/statuses?per_page=1`),
+    );
     if (data[0]?.state !== 'queued') continue;
-    await github.rest.repos.createDeploymentStatus({
-      ...repo,
-      deployment_id: id,
+    await github.request('POST', repoPath(repo, `/deployments/${id}/statuses`), {
       state: 'error',
       description: `Withdrawn: denied by @${by}`.slice(0, 140),
     });

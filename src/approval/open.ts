@@ -3,7 +3,7 @@
  * issue for that tag, saying what will be deployed, who may approve and how. Then the
  * workflow ends; no runner waits for the approval.
  */
-import { type GitHubClient, type Repo, orNotFound } from './github.js';
+import { type GitHubClient, type IssueJson, type Repo, orNotFound, repoPath } from './github.js';
 import {
   type Approver,
   type CommitLine,
@@ -84,11 +84,9 @@ export async function openReleaseIssue(
   const title = releaseTitle(options);
 
   if (existing) {
-    await github.rest.issues.update({ ...repo, issue_number: existing.number, title, body });
+    await github.request('PATCH', repoPath(repo, `/issues/${existing.number}`), { title, body });
     if (existing.record.sha !== options.sha) {
-      await github.rest.issues.createComment({
-        ...repo,
-        issue_number: existing.number,
+      await github.request('POST', repoPath(repo, `/issues/${existing.number}/comments`), {
         body: `The tag \`${options.tag}\` now points at ${options.sha.slice(0, 7)} (it was ${existing.record.sha.slice(0, 7)}). The issue above describes the new commit; an \`/approve\` now deploys that one.`,
       });
     }
@@ -101,7 +99,11 @@ export async function openReleaseIssue(
       commitCount: changes?.total,
     };
   }
-  const created = await github.rest.issues.create({ ...repo, title, body, labels: [options.label] });
+  const created = await github.request<IssueJson>('POST', repoPath(repo, '/issues'), {
+    title,
+    body,
+    labels: [options.label],
+  });
   log(`Opened release issue #${created.data.number}: ${created.data.html_url}`);
   return {
     issueNumber: created.data.number,
@@ -114,10 +116,9 @@ export async function openReleaseIssue(
 
 /** The label exists before an issue uses it, so the issue list can be filtered by it. */
 async function ensureLabel(github: GitHubClient, repo: Repo, name: string): Promise<void> {
-  const label = await orNotFound(github.rest.issues.getLabel({ ...repo, name }));
+  const label = await orNotFound(github.request('GET', repoPath(repo, `/labels/${encodeURIComponent(name)}`)));
   if (label) return;
-  await github.rest.issues.createLabel({
-    ...repo,
+  await github.request('POST', repoPath(repo, '/labels'), {
     name,
     color: '0e8a16',
     description: 'A release waiting for /approve (deploy-kit)',
@@ -140,22 +141,15 @@ export async function findReleaseIssue(
   /** Only issues this login opened: anyone can open an issue, label it and copy the marker into it. */
   author?: string,
 ): Promise<FoundIssue | undefined> {
-  const issues = github.paginate.iterator(github.rest.issues.listForRepo, {
-    ...repo,
-    labels: label,
-    state: 'all',
-    per_page: 100,
-  });
-  let pages = 0;
-  for await (const page of issues) {
-    for (const issue of page.data) {
+  const query = new URLSearchParams({ labels: label, state: 'all', per_page: '100' });
+  for await (const page of github.pages<IssueJson>(repoPath(repo, `/issues?${query}`), 10)) {
+    for (const issue of page) {
       if (issue.pull_request) continue;
       if (author && issue.user?.login.toLowerCase() !== author.toLowerCase()) continue;
       const record = parseMarker(issue.body);
       if (record && record.tag === tag && record.environment === environment)
         return { number: issue.number, url: issue.html_url, record };
     }
-    if (++pages >= 10) break;
   }
   return undefined;
 }

@@ -7,7 +7,19 @@
  * requires the issue's author to be the kit's identity, so someone opening an issue with a
  * copied marker gets nothing.
  */
-import { type GitHubClient, type Repo, orNotFound } from './github.js';
+import {
+  type DeploymentJson,
+  type DeploymentStatusJson,
+  type GitHubClient,
+  type Repo,
+  orNotFound,
+  repoPath,
+} from './github.js';
+
+/** A git reference's or tag object's target (schemas "git-ref", "git-tag"). */
+interface GitObject {
+  object: { type: string; sha: string };
+}
 
 export type ReleaseState = 'pending' | 'approved' | 'denied' | 'deployed' | 'failed';
 
@@ -76,12 +88,13 @@ export const approverName = (a: Approver): string => (a.kind === 'user' ? `@${a.
  * undefined when the tag does not exist.
  */
 export async function resolveTag(github: GitHubClient, repo: Repo, tag: string): Promise<string | undefined> {
-  const ref = await orNotFound(github.rest.git.getRef({ ...repo, ref: `tags/${tag}` }));
+  const name = tag.split('/').map(encodeURIComponent).join('/');
+  const ref = await orNotFound(github.request<GitObject>('GET', repoPath(repo, `/git/ref/tags/${name}`)));
   if (!ref) return undefined;
   let object = ref.object;
   // An annotated tag points at a tag object; a tag of a tag is legal, hence the loop.
   for (let depth = 0; object.type === 'tag' && depth < 5; depth++) {
-    const tagObject = await github.rest.git.getTag({ ...repo, tag_sha: object.sha });
+    const tagObject = await github.request<GitObject>('GET', repoPath(repo, `/git/tags/${object.sha}`));
     object = tagObject.data.object;
   }
   return object.type === 'commit' ? object.sha : undefined;
@@ -104,17 +117,17 @@ export async function lastSuccessfulDeployment(
   repo: Repo,
   environment: string,
 ): Promise<LiveRelease | undefined> {
-  const { data } = await github.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
+  const query = new URLSearchParams({ environment, per_page: '30' });
+  const { data } = await github.request<DeploymentJson[]>('GET', repoPath(repo, `/deployments?${query}`));
   // With comment approval, GitHub's own deployment for the job in the environment carries
   // the issue_comment run's commit (the default branch), not the release's: where the kit
   // recorded releases, only its records count.
   const kit = data.filter((d) => kitIssueOf(d.payload) !== undefined);
   for (const deployment of kit.length ? kit : data) {
-    const statuses = await github.rest.repos.listDeploymentStatuses({
-      ...repo,
-      deployment_id: Number(deployment.id),
-      per_page: 1,
-    });
+    const statuses = await github.request<DeploymentStatusJson[]>(
+      'GET',
+      repoPath(repo, `/deployments/${deployment.id}/statuses?per_page=1`),
+    );
     const latest = statuses.data[0];
     if (latest?.state === 'success')
       return { sha: deployment.sha, deploymentId: Number(deployment.id), ref: deployment.ref, at: latest.created_at };
@@ -128,6 +141,17 @@ export interface CommitLine {
   author: string;
 }
 
+/** The fields of a comparison (schema "commit-comparison") the kit reads. */
+export interface Comparison {
+  status: string;
+  total_commits: number;
+  commits: Array<{
+    sha: string;
+    commit: { message: string; author: { name?: string } | null };
+    author: { login: string } | null;
+  }>;
+}
+
 /** Commits in head that base does not have (at most the 250 the compare API returns). */
 export async function commitsBetween(
   github: GitHubClient,
@@ -135,7 +159,7 @@ export async function commitsBetween(
   base: string,
   head: string,
 ): Promise<{ total: number; commits: CommitLine[] }> {
-  const { data } = await github.rest.repos.compareCommits({ ...repo, base, head });
+  const { data } = await github.request<Comparison>('GET', repoPath(repo, `/compare/${base}...${head}`));
   return {
     total: data.total_commits,
     commits: data.commits.map((c) => ({

@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../lib/duration.js';
 import { KitError } from '../lib/errors.js';
-import type { GitHubClient, Repo } from './github.js';
+import { type GitHubClient, type IssueJson, type Repo, repoPath } from './github.js';
 import { type ReleaseRecord, parseMarker, withRecord } from './release.js';
 
 export interface ReportOptions {
@@ -31,7 +31,7 @@ export async function reportOutcome(
   options: ReportOptions,
   log: (line: string) => void = () => undefined,
 ): Promise<ReportResult> {
-  const issue = (await github.rest.issues.get({ ...repo, issue_number: options.issueNumber })).data;
+  const issue = (await github.request<IssueJson>('GET', repoPath(repo, `/issues/${options.issueNumber}`))).data;
   const record = parseMarker(issue.body);
   if (!record) throw new KitError(`Issue #${options.issueNumber} is not a release issue deploy-kit opened.`);
   if (record.state !== 'approved')
@@ -46,9 +46,7 @@ export async function reportOutcome(
   const final: ReleaseRecord = { ...record, state: deployed ? 'deployed' : 'failed' };
 
   if (record.deploymentId !== undefined) {
-    await github.rest.repos.createDeploymentStatus({
-      ...repo,
-      deployment_id: record.deploymentId,
+    await github.request('POST', repoPath(repo, `/deployments/${record.deploymentId}/statuses`), {
       state: deployed ? 'success' : 'failure',
       description: deployed ? `${record.tag} deployed` : `${record.tag} ${options.outcome}`.slice(0, 140),
       ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
@@ -71,14 +69,10 @@ export async function reportOutcome(
         options.details ? `Details: ${options.details}` : '',
       ];
   if (options.runUrl) lines.push(`[The run](${options.runUrl}).`);
-  await github.rest.issues.createComment({
-    ...repo,
-    issue_number: options.issueNumber,
+  await github.request('POST', repoPath(repo, `/issues/${options.issueNumber}/comments`), {
     body: lines.filter(Boolean).join(' '),
   });
-  await github.rest.issues.update({
-    ...repo,
-    issue_number: options.issueNumber,
+  await github.request('PATCH', repoPath(repo, `/issues/${options.issueNumber}`), {
     body: withRecord(issue.body ?? '', final),
     state: 'closed',
     state_reason: deployed ? 'completed' : 'not_planned',

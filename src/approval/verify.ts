@@ -12,7 +12,8 @@
  *   - whoever pushed the tag (the run's actor) does not approve their own release, unless
  *     the caller allows it (like an environment's "prevent self-review").
  */
-import { type GitHubClient, type Repo, httpStatus } from './github.js';
+import { type GitHubClient, type Repo, httpStatus, repoPath } from './github.js';
+import type { Comparison } from './release.js';
 import type { ReleaseRecord } from './release.js';
 
 export interface VerifyOptions {
@@ -66,7 +67,7 @@ export async function verifyRecord(
     actor?: { login: string } | null;
   };
   try {
-    run = (await github.rest.actions.getWorkflowRun({ ...repo, run_id: record.run })).data;
+    run = (await github.request<typeof run>('GET', repoPath(repo, `/actions/runs/${record.run}`))).data;
   } catch (error) {
     if (httpStatus(error) === 404) return `the release run ${record.run} the issue names does not exist.`;
     if (httpStatus(error) === 403)
@@ -98,7 +99,7 @@ export async function olderThanLive(
   live: { sha: string } | undefined,
 ): Promise<string | undefined> {
   if (!live || live.sha === record.sha) return undefined;
-  const { data } = await github.rest.repos.compareCommits({ ...repo, base: live.sha, head: record.sha });
+  const { data } = await github.request<Comparison>('GET', repoPath(repo, `/compare/${live.sha}...${record.sha}`));
   if (data.status !== 'behind') return undefined;
   return `${record.environment} already runs ${live.sha.slice(0, 7)}, which is newer than ${record.tag} (${record.sha.slice(0, 7)}): approving this old release would roll ${record.environment} back. To go back on purpose, use a rollback.`;
 }

@@ -2,7 +2,8 @@
  * A small client for GitHub's REST API (docs.github.com/en/rest): bearer token, the
  * documented Accept and X-GitHub-Api-Version headers, a deadline per request, retries with
  * backoff for GETs only (safe to repeat) on network errors, 5xx and rate limits, and
- * messages that say what to fix for 401/403/404.
+ * messages that say what to fix for 401/403/404. The kit's one GitHub client: every action and
+ * command that calls GitHub uses it (fetch only: no octokit, no undici in the bundles).
  */
 import { KitError } from '../lib/errors.js';
 import { retry, sleep } from '../lib/retry.js';
@@ -91,19 +92,42 @@ export function githubClient(options: GitHubClientOptions) {
     });
   }
 
+  /** The pages of a paginated list, following Link rel="next", at most maxPages. */
+  async function* pages<T>(path: string, maxPages = Infinity): AsyncGenerator<T[]> {
+    let url: string | undefined = path;
+    for (let n = 0; url && n < maxPages; n++) {
+      const page: GitHubResponse<T[]> = await request<T[]>('GET', url);
+      yield page.data;
+      url = page.next;
+    }
+  }
+
   /** Every item of a paginated list, following Link rel="next", up to maxItems. */
   async function paginate<T>(path: string, maxItems = 300): Promise<T[]> {
     const items: T[] = [];
-    let url: string | undefined = path;
-    while (url && items.length < maxItems) {
-      const page: GitHubResponse<T[]> = await request<T[]>('GET', url);
-      items.push(...page.data);
-      url = page.next;
+    for await (const page of pages<T>(path)) {
+      items.push(...page);
+      if (items.length >= maxItems) break;
     }
     return items.slice(0, maxItems);
   }
 
-  return { request, paginate };
+  /**
+   * A GraphQL query (docs.github.com/graphql/guides/forming-calls-with-graphql): POST
+   * {query, variables} to /graphql — on GitHub Enterprise Server HOST/api/graphql beside
+   * HOST/api/v3. An answer with `errors` throws.
+   */
+  async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const url = `${base.replace(/\/api\/v3$/, '/api')}/graphql`;
+    const { data } = await once<{ data?: T; errors?: Array<{ message?: string }> }>('POST', url, { query, variables });
+    if (data?.errors?.length || data?.data === undefined)
+      throw new KitError(
+        `GitHub GraphQL: ${(data?.errors ?? []).map((e) => e.message).join('; ') || 'the answer has no data'}`,
+      );
+    return data.data;
+  }
+
+  return { request, pages, paginate, graphql };
 }
 
 export type GitHubClient = ReturnType<typeof githubClient>;

@@ -1,10 +1,10 @@
 /**
- * The approval logic (open → check → report) through the real octokit client against a
+ * The approval logic (open → check → report) through the kit's GitHub client (src/github/rest.ts) against a
  * fake of GitHub's REST API on 127.0.0.1, including the hostile cases.
  */
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { FakeGitHub } from '../harness/fake-github.js';
-import { githubClient } from '../../src/approval/github.js';
+import { githubClient } from '../../src/github/rest.js';
 import { openReleaseIssue } from '../../src/approval/open.js';
 import { checkComment, parseCommand } from '../../src/approval/check.js';
 import { reportOutcome } from '../../src/approval/report.js';
@@ -23,7 +23,7 @@ let gh: FakeGitHub;
 let v1: string;
 let v2: string;
 const repo = { owner: 'acme', repo: 'shop' };
-const client = () => githubClient('bot-token', gh.url);
+const client = () => githubClient({ token: 'bot-token', apiUrl: gh.url });
 const options = {
   approvers,
   issueAuthor: BOT,
@@ -63,22 +63,16 @@ beforeEach(async () => {
   gh.addUser({ login: 'mallory', role: 'write' }); // write permission, not an approver
   gh.addUser({ login: 'carol', role: 'maintain' }); // approver through the team
   gh.addUser({ login: 'dave', role: 'write' }); // pending team invitation only
-  gh.teams.set(
-    'acme/release-managers',
-    new Map([
-      ['carol', 'active'],
-      ['dave', 'pending'],
-    ]),
-  );
+  gh.addTeam('acme/release-managers', { carol: 'active', dave: 'pending' });
   const v0 = gh.addCommit('initial', 'alice');
   v1 = gh.addCommit('feat: orders', 'alice');
   gh.addCommit('fix: totals <!-- deploy-kit:release {"tag":"evil"} -->', 'mallory');
   v2 = gh.addCommit('feat: invoices @everyone', 'alice');
   gh.tag('v1.0.0', v1);
   gh.tag('v1.1.0', v2, true); // annotated: the ref points at a tag object
-  gh.addDeployment(v0, 'production', 'inactive');
-  gh.addDeployment(v1, 'production', 'success', { tag: 'v1.0.0' });
-  gh.addDeployment(v2, 'staging', 'success');
+  gh.addDeployment({ sha: v0, environment: 'production', states: ['inactive'] });
+  gh.addDeployment({ sha: v1, environment: 'production', states: ['success'], payload: { tag: 'v1.0.0' } });
+  gh.addDeployment({ sha: v2, environment: 'staging', states: ['success'] });
   await gh.start();
 });
 
@@ -157,11 +151,16 @@ describe('open', () => {
   });
 
   it("counts the kit's release records, not GitHub's per-job deployments of the comment run's commit", async () => {
-    const kitRelease = gh.addDeployment(v1, 'production', 'success', { tag: 'v1.0.0', issue: 99 });
+    const kitRelease = gh.addDeployment({
+      sha: v1,
+      environment: 'production',
+      states: ['success'],
+      payload: { tag: 'v1.0.0', issue: 99 },
+    });
     const head = gh.commits.at(-1)?.sha ?? '';
-    gh.addDeployment(head, 'production', 'success'); // GitHub's, for the issue_comment run on main
+    gh.addDeployment({ sha: head, environment: 'production', states: ['success'] }); // GitHub's, for the issue_comment run on main
     const result = await openFor();
-    expect(kitRelease).toBeGreaterThan(0);
+    expect(kitRelease.id).toBeGreaterThan(0);
     expect(gh.issue(result.issueNumber)?.body).toContain(`in production now | [\`${v1.slice(0, 7)}\``);
     expect(result.commitCount).toBe(2);
   });

@@ -1,10 +1,10 @@
 /**
  * An approval is used once, /deny wins a race with /approve, and an old release issue
- * cannot roll production back (issue 16). Real octokit against tests/harness/fake-github.ts.
+ * cannot roll production back (issue 16). The kit's GitHub client against tests/harness/fake-github.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeGitHub } from '../harness/fake-github.js';
-import { githubClient } from '../../src/approval/github.js';
+import { githubClient } from '../../src/github/rest.js';
 import { openReleaseIssue } from '../../src/approval/open.js';
 import { checkComment } from '../../src/approval/check.js';
 import { claimApproval } from '../../src/approval/claim.js';
@@ -23,7 +23,7 @@ let live: string;
 let next: string;
 let runId = 800;
 
-const client = () => githubClient('bot-token', gh.url);
+const client = () => githubClient({ token: 'bot-token', apiUrl: gh.url });
 const options = {
   approvers,
   issueAuthor: BOT,
@@ -59,7 +59,12 @@ beforeEach(async () => {
   old = gh.addCommit('v1.0.0', 'dan');
   live = gh.addCommit('v1.1.0', 'dan');
   next = gh.addCommit('v1.2.0', 'dan');
-  gh.addDeployment(live, 'production', 'success', { tag: 'v1.1.0', issue: 99 });
+  gh.addDeployment({
+    sha: live,
+    environment: 'production',
+    states: ['success'],
+    payload: { tag: 'v1.1.0', issue: 99 },
+  });
   await gh.start();
 });
 afterEach(async () => {
@@ -112,14 +117,17 @@ describe('/deny and /approve at the same moment', () => {
 
   it('a /deny written while the /approve is being checked wins: the approval stands down', async () => {
     const issue = await release('v1.2.0', next);
-    const github = client();
+    const base = client();
     // The moment alice's check has created its deployment, carol's /deny lands.
-    github.hook.after('request', async (_response, request) => {
-      if (request.method === 'POST' && request.url.endsWith('/deployments')) {
+    const request = (async (method: string, path: string, body?: unknown) => {
+      const response = await base.request(method, path, body);
+      if (method === 'POST' && path.endsWith('/deployments')) {
         const denied = await say('carol', issue, '/deny the migration is wrong');
         expect(denied.decision).toBe('denied');
       }
-    });
+      return response;
+    }) as typeof base.request;
+    const github = { ...base, request };
     const approved = await say('alice', issue, '/approve', github);
     expect(approved.decision).toBe('refused');
     expect(approved.reason).toBe('release v1.2.0 was denied by @carol at the same moment.');

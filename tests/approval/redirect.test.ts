@@ -3,11 +3,11 @@
  * record on the release issue is confirmed against state a writer cannot forge — GitHub's
  * record of who last edited the issue, and the release run the record names (this
  * workflow, a push of that tag at that commit, passed). And whoever pushed the tag does not
- * approve their own release unless allowed. Real octokit against tests/harness/fake-github.ts.
+ * approve their own release unless allowed. The kit's GitHub client against tests/harness/fake-github.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeGitHub } from '../harness/fake-github.js';
-import { githubClient } from '../../src/approval/github.js';
+import { githubClient } from '../../src/github/rest.js';
 import { openReleaseIssue } from '../../src/approval/open.js';
 import { checkComment } from '../../src/approval/check.js';
 import { type Approver, formatMarker, parseMarker, withRecord } from '../../src/approval/release.js';
@@ -25,7 +25,7 @@ let good: string;
 let evil: string;
 let nextRun = 700;
 
-const as = (token: string) => githubClient(token, gh.url);
+const as = (token: string) => githubClient({ token: token, apiUrl: gh.url });
 const options = (allowSelfApproval = false) => ({
   approvers,
   issueAuthor: BOT,
@@ -80,9 +80,7 @@ describe('an approval cannot be redirected', () => {
     const issue = await release('v1.1.0', good);
     gh.tag('v1.1.1-hotfix', evil); // pushed by mallory; its run never passed (or never ran)
     const record = parseMarker(gh.issue(issue)?.body);
-    await as('mallory-token').rest.issues.update({
-      ...repo,
-      issue_number: issue,
+    await as('mallory-token').request('PATCH', `/repos/acme/shop/issues/${issue}`, {
       title: 'Release v1.1.1-hotfix to production', // consistent: only GitHub's edit record gives it away
       body: withRecord(gh.issue(issue)?.body ?? '', { ...record!, tag: 'v1.1.1-hotfix', sha: evil }),
     });
@@ -113,8 +111,12 @@ describe('an approval cannot be redirected', () => {
       actor: 'dan',
     });
     const body = `anything\n\n${formatMarker({ tag: 'v2.0.0', sha: evil, environment: 'production', state: 'pending', run: run.id })}`;
-    const issue = (await as('bot-token').rest.issues.create({ ...repo, title: 'Release v2.0.0 to production', body }))
-      .data.number;
+    const issue = (
+      await as('bot-token').request<{ number: number }>('POST', '/repos/acme/shop/issues', {
+        title: 'Release v2.0.0 to production',
+        body,
+      })
+    ).data.number;
     const decision = await approve('alice', issue);
     expect(decision.reason).toContain('the issue was opened by another workflow (.github/workflows/other.yml)');
     expect(gh.deployments).toEqual([]);
@@ -137,9 +139,7 @@ describe('an approval cannot be redirected', () => {
 
   it('a retitled issue is refused: the title is part of what the approver sees', async () => {
     const issue = await release('v1.1.0', good);
-    await as('mallory-token').rest.issues.update({
-      ...repo,
-      issue_number: issue,
+    await as('mallory-token').request('PATCH', `/repos/acme/shop/issues/${issue}`, {
       title: 'Release v1.0.9 to production',
     });
     expect((await approve('alice', issue)).reason).toContain(`the issue's title was changed`);
@@ -147,7 +147,7 @@ describe('an approval cannot be redirected', () => {
 
   it('a token without actions: read is told so, and nothing deploys', async () => {
     const issue = await release('v1.1.0', good);
-    gh.noActionsRead.add(BOT);
+    gh.tokens.get('bot-token')?.permissions.delete('actions:read');
     expect((await approve('alice', issue)).reason).toContain('give the approval job `actions: read` permission');
     expect(gh.deployments).toEqual([]);
   });

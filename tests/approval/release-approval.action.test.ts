@@ -30,7 +30,7 @@ beforeAll(async () => {
     head_sha: sha,
     actor: 'dan',
   });
-  gh.addDeployment(base, 'production', 'success');
+  gh.addDeployment({ sha: base, environment: 'production', states: ['success'] });
   await gh.start();
 });
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import { FakeGitHub } from '../harness/fake-github.js';
-import { githubClient } from '../../src/approval/github.js';
+import { githubClient } from '../../src/github/rest.js';
 import { openReleaseIssue } from '../../src/approval/open.js';
 import { checkComment } from '../../src/approval/check.js';
 import { formatMarker } from '../../src/approval/release.js';
@@ -14,7 +14,7 @@ const BOT = 'github-actions[bot]';
 const repo = { owner: 'acme', repo: 'shop' };
 let gh: FakeGitHub;
 let sha: string;
-const client = () => githubClient('bot-token', gh.url);
+const client = () => githubClient({ token: 'bot-token', apiUrl: gh.url });
 
 beforeEach(async () => {
   gh = new FakeGitHub('acme', 'shop');
@@ -43,12 +43,15 @@ const open = () =>
 
 it('a squatted issue with the label and a "denied" record does not block the release', async () => {
   const squat = (
-    await githubClient('mallory-token', gh.url).rest.issues.create({
-      ...repo,
-      title: 'Release v1.2.0 to production',
-      labels: ['release-approval'],
-      body: `x\n\n${formatMarker({ tag: 'v1.2.0', sha, environment: 'production', state: 'denied' })}`,
-    })
+    await githubClient({ token: 'mallory-token', apiUrl: gh.url }).request<{ number: number }>(
+      'POST',
+      '/repos/acme/shop/issues',
+      {
+        title: 'Release v1.2.0 to production',
+        labels: ['release-approval'],
+        body: `x\n\n${formatMarker({ tag: 'v1.2.0', sha, environment: 'production', state: 'denied' })}`,
+      },
+    )
   ).data.number;
   const result = await open();
   expect(result.action).toBe('created');

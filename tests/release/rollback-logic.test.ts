@@ -30,24 +30,53 @@ describe('release records in the GitHub Deployments of an environment', () => {
   let client: ReturnType<typeof githubClient>;
   beforeAll(async () => {
     const sha = github.addCommit('x');
-    github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1-old' }), RELEASE);
-    github.addDeployment(sha, 'production', 'success', payload('v1', 'success', { api: 'api-v1' }), RELEASE);
-    github.addDeployment(sha, 'production', 'inactive', payload('v2', 'rolled-back'), RELEASE);
-    // A later rollback of one service to v1: the release's own record still counts first.
-    github.addDeployment(
+    github.addDeployment({
       sha,
-      'production',
-      'success',
-      {
+      environment: 'production',
+      states: ['success'],
+      payload: payload('v1', 'success', { api: 'api-v1-old' }),
+      task: RELEASE,
+    });
+    github.addDeployment({
+      sha,
+      environment: 'production',
+      states: ['success'],
+      payload: payload('v1', 'success', { api: 'api-v1' }),
+      task: RELEASE,
+    });
+    github.addDeployment({
+      sha,
+      environment: 'production',
+      states: ['inactive'],
+      payload: payload('v2', 'rolled-back'),
+      task: RELEASE,
+    });
+    // A later rollback of one service to v1: the release's own record still counts first.
+    github.addDeployment({
+      sha,
+      environment: 'production',
+      states: ['success'],
+      payload: {
         ...payload('v1', 'success', { web: 'web-v1' }),
         rollback: { to: 'v1', 'release-deployment': 1 },
       },
-      RELEASE,
-    );
-    github.addDeployment(sha, 'production', 'success', {}); // a plain environment job (task deploy)
+      task: RELEASE,
+    });
+    github.addDeployment({ sha, environment: 'production', states: ['success'], payload: {} }); // a plain environment job (task deploy)
     // A hand-made record under the plain task: GitHub's task filter leaves it out.
-    github.addDeployment(sha, 'production', 'success', payload('v9', 'success', { api: 'api-v9' }));
-    github.addDeployment(sha, 'staging', 'success', payload('v3', 'success'), RELEASE);
+    github.addDeployment({
+      sha,
+      environment: 'production',
+      states: ['success'],
+      payload: payload('v9', 'success', { api: 'api-v9' }),
+    });
+    github.addDeployment({
+      sha,
+      environment: 'staging',
+      states: ['success'],
+      payload: payload('v3', 'success'),
+      task: RELEASE,
+    });
     await github.start();
     client = githubClient({ token: 'tok', apiUrl: github.url, attempts: 1 });
   });

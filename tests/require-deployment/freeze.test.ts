@@ -3,7 +3,7 @@ import { describe, it, expect } from '@jest/globals';
 import { Fail } from '../../src/lib/schemas.js';
 import { type FreezeWindow, frozenAt, localTime, parseFreeze, parseFreezeLine } from '../../src/gate/freeze.js';
 import { runAction } from '../harness/runner.js';
-import { useFakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../harness/fake-github.js';
 
 const windows = (...lines: string[]) => {
   const parsed = parseFreeze(lines);
@@ -109,8 +109,8 @@ describe('require-deployment freeze (compiled action, fake GitHub API)', () => {
   const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
   const TOKEN = 'ghs_faketoken1234567890abcdefghijkl';
   const github = useFakeGitHub((github) => {
-    github.tokens.set(TOKEN, new Set(['deployments:read']));
-    github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success'] });
+    github.addToken(TOKEN, ['deployments:read']);
+    github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['success'] });
   });
   const run = (inputs: Record<string, string>) =>
     runAction('require-deployment', {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { runAction, expectSecretKept } from '../harness/runner.js';
-import { useFakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../harness/fake-github.js';
 
 const REPO = 'octo-org/app';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -8,7 +8,7 @@ const OTHER = 'ffffffffffffffffffffffffffffffffffffffff';
 const TOKEN = 'ghs_faketoken1234567890abcdefghijkl';
 
 const github = useFakeGitHub((github) => {
-  github.tokens.set(TOKEN, new Set(['deployments:read']));
+  github.addToken(TOKEN, ['deployments:read']);
   github.repo(REPO);
 });
 
@@ -20,9 +20,11 @@ const run = (inputs: Record<string, string> = {}) =>
 
 describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
   it('passes when the commit has a successful staging deployment, and says which', async () => {
-    github.addDeployment(REPO, { sha: OTHER, environment: 'staging', states: ['in_progress', 'success'] });
-    const ok = github.addDeployment(REPO, {
+    github.addDeployment({ repo: REPO, sha: OTHER, environment: 'staging', states: ['in_progress', 'success'] });
+    const ok = github.addDeployment({
+      repo: REPO,
       sha: SHA,
+      ref: 'staging',
       environment: 'staging',
       states: ['in_progress', 'success', 'inactive'], // replaced by a newer staging deploy since
       url: 'https://staging.example.com',
@@ -40,9 +42,9 @@ describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
   });
 
   it('fails, before anything is deployed, when the commit only failed on staging or went elsewhere', async () => {
-    github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['in_progress', 'failure'] });
-    github.addDeployment(REPO, { sha: SHA, environment: 'production', states: ['success'] });
-    github.addDeployment(REPO, { sha: OTHER, environment: 'staging', states: ['success'] });
+    github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['in_progress', 'failure'] });
+    github.addDeployment({ repo: REPO, sha: SHA, environment: 'production', states: ['success'] });
+    github.addDeployment({ repo: REPO, sha: OTHER, environment: 'staging', states: ['success'] });
     const result = await run();
     expect(result.exitCode).toBe(1);
     expect(result.annotations.map((a) => a.message).join('\n')).toMatch(
@@ -60,17 +62,18 @@ describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
   });
 
   it('a success followed by a failure of the same deployment does not count; an older success does', async () => {
-    github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success', 'failure'] });
+    github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['success', 'failure'] });
     expect((await run()).exitCode).toBe(1);
-    const older = github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['in_progress'] });
+    const older = github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['in_progress'] });
     expect((await run()).exitCode).toBe(1); // still running: not proven
     older.statuses.push({ id: 999_999, state: 'success', created_at: older.created_at });
     expect((await run()).outputs['deployment-id']).toBe(String(older.id));
   });
 
   it('follows Link rel="next" through more than one page of deployments', async () => {
-    const good = github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success'] });
-    for (let i = 0; i < 105; i++) github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['failure'] });
+    const good = github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['success'] });
+    for (let i = 0; i < 105; i++)
+      github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['failure'] });
     const result = await run();
     expect(result.exitCode).toBe(0);
     expect(result.outputs['deployment-id']).toBe(String(good.id));
@@ -80,7 +83,7 @@ describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
   });
 
   it('retries a transient 502 and then answers', async () => {
-    github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success'] });
+    github.addDeployment({ repo: REPO, sha: SHA, environment: 'staging', states: ['success'] });
     github.failNext = { count: 1, status: 502 };
     const result = await run();
     expect(result.exitCode).toBe(0);
@@ -94,7 +97,7 @@ describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
     expect(rejected.log).toContain('the token was rejected (401 Bad credentials)');
     expectSecretKept(rejected, badToken);
 
-    github.tokens.set(TOKEN, new Set());
+    github.addToken(TOKEN, []);
     const forbidden = await run();
     expect(forbidden.exitCode).toBe(1);
     expect(forbidden.log).toContain('deployments: read');

@@ -7,7 +7,7 @@ import { githubClient } from '../../src/github/rest.js';
 import { findSuccessfulDeployment } from '../../src/github/deployments.js';
 import { checkSoak, humanDuration } from '../../src/actions/require-deployment/soak.js';
 import { runAction } from '../harness/runner.js';
-import { type FakeDeployment, useFakeGitHub } from '../support/fake-github.js';
+import { type FakeDeployment, useFakeGitHub } from '../harness/fake-github.js';
 
 const REPO = 'octo-org/app';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -18,16 +18,17 @@ const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);
 const ago = (hours: number, now = NOW) => new Date(now - hours * HOUR).toISOString();
 
 const github = useFakeGitHub((github) => {
-  github.tokens.set(TOKEN, new Set(['deployments:read']));
+  github.addToken(TOKEN, ['deployments:read']);
   github.repo(REPO);
 });
 
 /** A deployment whose statuses happened `hours` ago (latest last), as the job or the release recorded them. */
 function deployed(sha: string, states: Array<[string, number, string?]>, now = NOW, payload?: unknown): FakeDeployment {
-  const d = github.addDeployment(REPO, { sha, environment: 'staging', states: states.map(([s]) => s) });
+  const d = github.addDeployment({ repo: REPO, sha, environment: 'staging', states: states.map(([s]) => s) });
   d.created_at = ago(states[0]?.[1] ?? 0, now);
+  // The fake keeps statuses newest first.
   d.statuses.forEach((status, i) => {
-    const [, hours, description] = states[i] as [string, number, string?];
+    const [, hours, description] = states[states.length - 1 - i] as [string, number, string?];
     status.created_at = ago(hours, now);
     if (description) Object.assign(status, { description });
   });

@@ -1,5 +1,5 @@
 /**
- * `approval: comment` against the fake GitHub REST API (tests/support/fake-github.ts):
+ * `approval: comment` against the fake GitHub REST API (tests/harness/fake-github.ts):
  * GitHub enforces nothing on those runs, so production must deploy only from the default
  * branch and that branch must be protected (issue 16). `deploy-kit setup --approval
  * comment` sets both or refuses before changing anything; `setup --check` reports both.
@@ -10,13 +10,13 @@ import { runSetup } from '../../src/setup/cli.js';
 import { checkApprovalPlan, renderPlanReport } from '../../src/setup/plan.js';
 import { setupEnvironments } from '../../src/setup/environments.js';
 import { KitError } from '../../src/lib/errors.js';
-import { useFakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../harness/fake-github.js';
 
 const TOKEN = 'ghp_owner0000000000000000000000000000000';
 const REPO = 'acme/shop';
 
 const github = useFakeGitHub((github) => {
-  github.tokens.set(TOKEN, new Set(['administration:write', 'secrets:read', 'secrets:write', 'org:admin']));
+  github.addToken(TOKEN, ['administration:write', 'secrets:read', 'secrets:write', 'org:admin']);
   github.accounts.set('acme', { type: 'Organization', plan: 'team' });
   github.repo(REPO).visibility = 'private';
 });

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from '@jest/globals';
 import sodium from 'libsodium-wrappers';
 import { setupEnvironments } from '../../src/setup/environments.js';
 import { ConfigurationError, KitError } from '../../src/lib/errors.js';
-import { useFakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../harness/fake-github.js';
 
 const REPO = 'octo-org/app';
 const TOKEN = 'ghp_admintoken000000000000000000000000';
@@ -21,9 +21,9 @@ beforeAll(async () => {
   };
 });
 const github = useFakeGitHub((github) => {
-  github.tokens.set(TOKEN, new Set(['administration:write', 'secrets:read', 'secrets:write']));
-  github.users.set('alice', 501);
-  github.teams.set('octo-org/release-managers', 77);
+  github.addToken(TOKEN, ['administration:write', 'secrets:read', 'secrets:write']);
+  github.addUser({ login: 'alice', id: 501 });
+  github.addTeam('octo-org/release-managers', {}, 77);
   github.repo(REPO);
 });
 
@@ -106,7 +106,7 @@ describe('setupEnvironments (against a fake GitHub REST API)', () => {
   });
 
   it('a token without admin rights gets a message that names the missing permission', async () => {
-    github.tokens.set(TOKEN, new Set());
+    github.addToken(TOKEN, []);
     await expect(setup()).rejects.toThrow(/lacks a permission \(403 Resource not accessible by integration\)/);
   });
 });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { githubClient } from '../../src/github/rest.js';
 import { checkApprovalPlan, renderPlanReport } from '../../src/setup/plan.js';
 import { ROOT } from '../harness/runner.js';
-import { useFakeGitHub } from '../support/fake-github.js';
+import { useFakeGitHub } from '../harness/fake-github.js';
 
 const OWNER_TOKEN = 'ghp_owner0000000000000000000000000000000';
 const MEMBER_TOKEN = 'ghp_member000000000000000000000000000000';
@@ -20,13 +20,11 @@ const JOB_TOKEN = 'ghs_installation0000000000000000000000';
 
 const github = useFakeGitHub((github) => {
   const admin = ['administration:write', 'secrets:read', 'secrets:write'];
-  github.tokens.set(OWNER_TOKEN, new Set([...admin, 'org:admin']));
-  github.tokens.set(MEMBER_TOKEN, new Set(admin));
-  github.tokens.set(JOB_TOKEN, new Set(['deployments:read']));
-  github.tokenLogins.set(OWNER_TOKEN, 'olivia');
-  github.tokenLogins.set(MEMBER_TOKEN, 'mo');
-  github.users.set('alice', 501);
-  github.teams.set('acme/release-managers', 77);
+  github.addToken(OWNER_TOKEN, [...admin, 'org:admin'], 'olivia');
+  github.addToken(MEMBER_TOKEN, admin, 'mo');
+  github.addToken(JOB_TOKEN, ['deployments:read']);
+  github.addUser({ login: 'alice', id: 501 });
+  github.addTeam('acme/release-managers', {}, 77);
 });
 
 const check = (repository: string, token = OWNER_TOKEN) =>

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { type Inputs, readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError } from '../../lib/errors.js';
 import { table, writeSummary } from '../../lib/summary.js';
-import { type Repo, githubClient } from '../../approval/github.js';
+import type { Repo } from '../../approval/github.js';
+import { githubClient } from '../../github/rest.js';
 import { openReleaseIssue } from '../../approval/open.js';
 import { type CommentEvent, checkComment } from '../../approval/check.js';
 import { reportOutcome } from '../../approval/report.js';
@@ -24,7 +25,7 @@ export async function run(): Promise<void> {
   if (inputs.mode === 'open') {
     const { tag, sha } = releaseTarget(inputs);
     requireApprovers(inputs);
-    const github = githubClient(inputs.token, apiUrl);
+    const github = githubClient({ token: inputs.token, apiUrl, log: core.info });
     const result = await openReleaseIssue(
       github,
       repo,
@@ -69,7 +70,7 @@ export async function run(): Promise<void> {
   if (inputs.mode === 'check') {
     requireApprovers(inputs);
     const event = readCommentEvent();
-    const github = githubClient(inputs.token, apiUrl);
+    const github = githubClient({ token: inputs.token, apiUrl, log: core.info });
     const decision = await checkComment(
       github,
       repo,
@@ -115,7 +116,7 @@ export async function run(): Promise<void> {
     );
   if (inputs.mode === 'claim') {
     const claimed = await claimApproval(
-      githubClient(inputs.token, apiUrl),
+      githubClient({ token: inputs.token, apiUrl, log: core.info }),
       repo,
       { issueNumber: inputs.issueNumber, runUrl, attempt: Number(process.env.GITHUB_RUN_ATTEMPT) || undefined },
       core.info,
@@ -130,7 +131,7 @@ export async function run(): Promise<void> {
   }
   if (inputs.outcome === undefined)
     throw new ConfigurationError('Input "outcome" is required for mode: report (example: outcome: ${{ job.status }}).');
-  const github = githubClient(inputs.token, apiUrl);
+  const github = githubClient({ token: inputs.token, apiUrl, log: core.info });
   const result = await reportOutcome(
     github,
     repo,
