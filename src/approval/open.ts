@@ -24,6 +24,8 @@ export interface OpenOptions {
   approvers: Approver[];
   /** Markdown of the pending migrations (migrate's dry-run `plan` output); '' when unknown. */
   plan: string;
+  /** How long the commit has been live on staging (require-deployment's soak message), for the approver. */
+  soak?: string;
   label: string;
   /** The login that opens release issues: issues by anyone else with the label are not ours. */
   issueAuthor?: string;
@@ -176,6 +178,7 @@ function renderBody(
     `| commit | [\`${short}\`](${base}/commit/${options.sha}) |`,
     `| in ${options.environment} now | ${live ? `[\`${live.sha.slice(0, 7)}\`](${base}/commit/${live.sha}) (deployed ${live.at})` : 'nothing yet: this is the first release the kit deploys there'} |`,
   ];
+  if (options.soak) lines.push(`| soak time | ${inert(options.soak.replace(/\s+/g, ' ')).replace(/\|/g, '\\|')} |`);
   if (options.runUrl) lines.push(`| gate | [passed](${options.runUrl}) |`);
   lines.push('');
   if (live && changes) {

@@ -5,7 +5,9 @@
  * PostgreSQL holding some data, and the staging pipeline in the reusable workflow's order —
  * test-gate → backup-db → migrate → release — then a second release that is broken on
  * purpose: web's smoke test fails, and the release returns BOTH services to v1 and confirms
- * it; a last smoke test proves it. Every step is the compiled action run through the same
+ * it; then a third release that goes live healthy and degrades a second later: web's watch
+ * window (samples every 200 ms after the smoke test passed) catches it, and both services go
+ * back to v1 again; a last smoke test proves it. Every step is the compiled action run through the same
  * runner contract as on GitHub (src/cli/local-runner.ts).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +18,11 @@ import { type Postgres, anyServerMajor, startPostgres } from '../db/postgres.js'
 import { formatDuration } from '../lib/duration.js';
 import { ROOT, actionEntry, runAction, type ActionRun } from '../cli/local-runner.js';
 import { createLogPrinter, renderSummary, renderTable } from '../cli/terminal.js';
-import { type DemoService, demoManifest } from './manifest.js';
+import { type DemoService, WATCH, demoManifest } from './manifest.js';
 
 const SEED_ROWS = 3;
+/** Release v3's web answers this many requests to / well (its smoke test and the watch's first samples), then degrades. */
+const DEGRADE_AFTER = 9;
 const SEED = `CREATE TABLE signups (id serial PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
 INSERT INTO signups (email) VALUES ('ada@example.com'), ('grace@example.com'), ('linus@example.com');`;
 
@@ -47,6 +51,8 @@ export interface DemoReport {
   workspace: string;
   /** Each release's summary table, as printed. */
   releaseTables: string[];
+  /** The watch window's part of the summary of the release it caught, as printed. */
+  watchTable?: string;
 }
 
 export interface DemoOptions {
@@ -70,6 +76,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
   const web = service('web');
   const services = [api, web];
   const releaseTables: string[] = [];
+  let watchTable: string | undefined;
   const steps: DemoStep[] = [];
   const problems: string[] = [];
   let postgres: Postgres | undefined;
@@ -139,6 +146,18 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     out('');
     for (const line of own.split('\n')) out(`  ${line}`);
   };
+  /** The failed watch window's section of a release's summary (the smoke test that watched), chart left out. */
+  const printWatch = (run: ActionRun | undefined) => {
+    if (!run?.summary) return;
+    const text = renderSummary(run.summary.replace(/```mermaid[\s\S]*?```/g, ''));
+    const sections = text.split(/^(?=Smoke test (?:passed|failed) )/m);
+    const watched = sections.filter((s) => /^watch timeline /m.test(s)).at(-1);
+    if (!watched) return problems.push('the release the watch caught has no watch window in its summary.');
+    const end = watched.search(/^Release \S+ to /m);
+    watchTable = (end > 0 ? watched.slice(0, end) : watched).trim();
+    out('');
+    for (const line of watchTable.split('\n')) out(`  ${line}`);
+  };
 
   try {
     out(`deploy-kit demo — workspace ${workspace}`);
@@ -207,6 +226,25 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     printRelease(second);
     if (second && second.outputs.status !== 'rolled-back')
       problems.push(`release v2 ended ${second.outputs.status ?? 'without a status'}, expected rolled-back.`);
+
+    out(
+      `\n── Release v3: goes live healthy, then degrades (web’s / answers ${DEGRADE_AFTER} requests well, then slow 503s)`,
+    );
+    writeFileSync(path.join(app, 'VERSION'), 'v3');
+    rmSync(path.join(app, 'BROKEN'));
+    writeFileSync(path.join(app, 'DEGRADE_AFTER'), String(DEGRADE_AFTER));
+    await testGate();
+    const third = await release(
+      `release v3: web degrades in its ${WATCH} watch window → both back to v1`,
+      'v3',
+      'fail',
+    );
+    printRelease(third);
+    printWatch(third);
+    if (third && third.outputs.status !== 'rolled-back')
+      problems.push(`release v3 ended ${third.outputs.status ?? 'without a status'}, expected rolled-back.`);
+    else if (third && !/watch window failed/.test(third.log))
+      problems.push('release v3 was rolled back, but not by its watch window.');
     await step('smoke-test: v1 serves again (api and web)', 'smoke-test', 'pass', smokeBoth('v1'));
 
     if (!interrupted && !problems.length) {
@@ -234,6 +272,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoReport> {
     postgresStartMs,
     workspace,
     releaseTables,
+    watchTable,
   };
 }
 
@@ -273,6 +312,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const report = await demo({ ...options, out });
   const last = report.releaseTables.at(-1);
   if (last) out(`\n${last}`);
+  if (report.watchTable) out(`\nweb's watch window in release v3:\n\n${report.watchTable}`);
   out('');
   out(stepTable(report));
   out('');
@@ -282,7 +322,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   );
   if (report.ok) {
     out(
-      '✔ Every step did what it should: v1 released, v2 caught by web’s smoke test and both services rolled back to v1.',
+      '✔ Every step did what it should: v1 released; v2 caught by web’s smoke test, v3 by web’s watch window after it went live; both times both services rolled back to v1.',
     );
     return 0;
   }

@@ -2,7 +2,10 @@
  * The demo's deploy-kit.yml: the example app released as two services on this machine
  * (provider vm, host: local), `api` then `web` (web needs api). Both serve examples/app;
  * api's smoke test reads /health, web's reads / — so a release with a BROKEN file passes
- * api's and fails web's, the case the demo shows.
+ * api's and fails web's, the case the demo shows. web's smoke test also watches the release for
+ * a few seconds after it went live (a sample every 200 ms; 3 failures in a row fail the
+ * window), so a release with a DEGRADE_AFTER file — healthy first, then slow 503s — is caught
+ * by the watch window and rolled back.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +16,9 @@ export interface DemoService {
   /** The app folder on the "host": releases/, current, app.pid. */
   appDir: string;
 }
+
+/** web's watch window: 15 samples, one every 200 ms. */
+export const WATCH = '3s';
 
 /** A `key: value` line at that depth; JSON strings are valid YAML and quote the paths. */
 const line = (depth: number, key: string, value: unknown) => `${'  '.repeat(depth)}${key}: ${JSON.stringify(value)}`;
@@ -36,8 +42,11 @@ export function demoManifest(workspace: string, services: DemoService[]): string
       '      expect-version: true',
       // web's is meant to run out in release v2: a short deadline keeps the demo short.
       line(3, 'timeout', service.name === 'web' ? '3s' : '15s'),
-      line(3, 'interval', '250ms'),
+      line(3, 'interval', '200ms'),
       line(3, 'requests', 5),
+      ...(service.name === 'web'
+        ? [line(3, 'watch', WATCH), line(3, 'max-consecutive-failures', 3), line(3, 'max-error-rate', 0.3)]
+        : []),
     );
   }
   const file = path.join(workspace, 'deploy-kit.yml');

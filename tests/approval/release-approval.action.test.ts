@@ -56,12 +56,23 @@ function eventFile(payload: unknown): string {
 describe('release-approval (compiled action)', () => {
   it('open → check (refused, then approved) → report, as three workflow steps', async () => {
     const opened = await runAction('release-approval', {
-      inputs: { mode: 'open', token: TOKEN, approvers: 'alice', plan: '002_orders.sql' },
+      inputs: {
+        mode: 'open',
+        token: TOKEN,
+        approvers: 'alice',
+        plan: '002_orders.sql',
+        soak: 'live on staging for 26 h, no incident',
+      },
       env: env({ GITHUB_REF: 'refs/tags/v2.0.0', GITHUB_SHA: sha, GITHUB_EVENT_NAME: 'push' }),
     });
     expect(opened.exitCode).toBe(0);
     expect(opened.outputs).toMatchObject({ tag: 'v2.0.0', sha, state: 'pending', 'issue-number': '1' });
     expect(opened.summary).toContain('waiting for /approve');
+    // The approver sees how long the commit has been live on staging (require-deployment's soak output).
+    expect(opened.summary).toContain('Soak time: live on staging for 26 h, no incident.');
+    expect(gh.issues.find((i) => i.number === 1)?.body).toContain(
+      '| soak time | live on staging for 26 h, no incident |',
+    );
     expectSecretKept(opened, TOKEN);
 
     const refused = await runAction('release-approval', {

@@ -2,7 +2,9 @@
  * The end-to-end test of the whole kit: `deploy-kit demo` as a user runs it (bin →
  * dist/cli → every action's dist bundle), with a real PostgreSQL holding seeded data and the
  * example app released as two services (api, web; deploy-vm host: local) by the release
- * action: v1 goes live, v2's web fails its smoke test and both go back to v1. Under a minute,
+ * action: v1 goes live, v2's web fails its smoke test and both go back to v1, v3's web passes
+ * its smoke test and then degrades (slow 503s), which its watch window catches (3 failures in
+ * a row, samples every 200 ms) and both go back to v1 again. Under a minute,
  * and afterwards nothing it started runs and its temp folder (TMPDIR) is empty — also when
  * it is interrupted half-way.
  */
@@ -70,7 +72,7 @@ async function expectNothingLeft(run: DemoRun): Promise<void> {
   rmSync(run.tmp, { recursive: true, force: true });
 }
 
-test('deploy-kit demo: a two-service release, v2 rolled back as a whole, in under a minute, nothing left', async () => {
+test('deploy-kit demo: a two-service release, v2 rolled back by its smoke test and v3 by its watch window, in under a minute, nothing left', async () => {
   const run = await runDemo();
   const { out } = run;
   const table = out.slice(out.lastIndexOf('\n#  '));
@@ -82,13 +84,32 @@ test('deploy-kit demo: a two-service release, v2 rolled back as a whole, in unde
   expect(out).toContain('Seeded 3 rows into signups');
   expect(table).toMatch(/^4\s+release v1: api → web\s+pass\s+passed ✔/m);
   expect(table).toMatch(/^6\s+release v2: web fails its smoke test → both back to v1\s+fail\s+failed ✔/m);
-  expect(table).toMatch(/^7\s+smoke-test: v1 serves again \(api and web\)\s+pass\s+passed ✔/m);
+  expect(table).toMatch(/^7\s+test-gate: the app’s tests\s+pass\s+passed ✔/m);
+  expect(table).toMatch(/^8\s+release v3: web degrades in its 3s watch window → both back to v1\s+fail\s+failed ✔/m);
+  expect(table).toMatch(/^9\s+smoke-test: v1 serves again \(api and web\)\s+pass\s+passed ✔/m);
   expect(table).not.toContain('✖');
 
   // The release's own table, printed: both services went back to their v1 deployment.
-  const release = out.slice(out.lastIndexOf('Release v2 to demo: rolled back'));
-  expect(release).toMatch(/^api\s+vm\s+(\S+-v1) .*\s+\S+-v2 .*success ✅\s+passed ✅\s+rolled back ↩️ \1/m);
-  expect(release).toMatch(/^web\s+vm\s+(\S+-v1) .*\s+\S+-v2 .*success ✅\s+failed ❌\s+rolled back ↩️ \1/m);
+  // (printed as the release ends, indented under its step)
+  const release = out.slice(out.lastIndexOf('Release v2 to demo: rolled back'), out.indexOf('── Release v3'));
+  expect(release).toMatch(/^ *api\s+vm\s+(\S+-v1) .*\s+\S+-v2 .*success ✅\s+passed ✅\s+rolled back ↩️ \1/m);
+  expect(release).toMatch(/^ *web\s+vm\s+(\S+-v1) .*\s+\S+-v2 .*success ✅\s+failed ❌\s+rolled back ↩️ \1/m);
+
+  // v3 passed its smoke test (web answered its first requests well), then its watch window
+  // saw the slow 503s: 3 in a row failed it, and the release put both services back on v1.
+  const third = out.slice(out.lastIndexOf('Release v3 to demo: rolled back'));
+  expect(third).toMatch(/^api\s+vm\s+(\S+-v1) .*\s+\S+-v3 .*success ✅\s+passed ✅\s+rolled back ↩️ \1/m);
+  expect(third).toMatch(/^web\s+vm\s+(\S+-v1) .*\s+\S+-v3 .*success ✅\s+failed ❌\s+rolled back ↩️ \1/m);
+  expect(third).toContain('The watch window failed after');
+  expect(third).toContain('failed 3 checks in a row in the watch window (max-consecutive-failures 3)');
+  // The summary shows the window: how long it watched, its samples, the timeline with the failures.
+  const watch = out.slice(out.lastIndexOf("web's watch window in release v3:"));
+  expect(watch).toMatch(/^watched\s+\S+ m?s of 3\.0 s$/m);
+  const samples = /^watch samples\s+(\d+) \((\d+) failed/m.exec(watch);
+  expect(Number(samples?.[2])).toBe(3);
+  expect(Number(samples?.[1])).toBeGreaterThan(3); // healthy samples first, then the 3 failures
+  expect(watch).toMatch(/^watch timeline\s+\S*[▁-█]\S*✗/m);
+  expect(watch).toMatch(/^first failure\s+\S+ m?s: \/: status 503, expected 200/m);
   expect(out).toMatch(/^api: current → releases\/\S+-v1 \(release v1\), as expected/m);
   expect(out).toMatch(/^web: current → releases\/\S+-v1 \(release v1\), as expected/m);
   expect(out).toContain('✔ Every step did what it should');

@@ -134,7 +134,7 @@ describe('require-deployment min-age (compiled action)', () => {
       env: { GITHUB_SHA: SHA, GITHUB_REPOSITORY: REPO, GITHUB_API_URL: undefined },
     });
 
-  it('refuses a commit live for less than min-age, passes once it soaked, with live-ms and the summary line', async () => {
+  it('refuses a commit live for less than min-age, passes once it soaked, with live-ms, the soak output and the summary line', async () => {
     const now = Date.now();
     const d = deployed(SHA, [['success', 2]], now);
     const young = await run({ 'min-age': '24h' });
@@ -143,11 +143,14 @@ describe('require-deployment min-age (compiled action)', () => {
       /^Commit a1b2c3d4e5f6 has not soaked on staging: live on staging for 2 h since .*; min-age is 24 h \(another 2[12] h/,
     );
     expect(young.summary).toContain('❌ Soak time: live on staging for 2 h');
+    expect(young.outputs.soak).toMatch(/^live on staging for 2 h since .*; min-age is 24 h/);
     (d.statuses[0] as { created_at: string }).created_at = ago(26, now);
     const soaked = await run({ 'min-age': '24h' });
     expect(soaked.exitCode).toBe(0);
     expect(Number(soaked.outputs['live-ms'])).toBeGreaterThanOrEqual(26 * HOUR);
     expect(soaked.summary).toContain('✅ Soak time: live on staging for 26 h, no incident.');
+    // The words the production workflow passes on to the release issue (release-approval's soak).
+    expect(soaked.outputs.soak).toBe('live on staging for 26 h, no incident');
     expect((await run({ 'min-age': 'a day' })).log).toContain('Input "min-age" is invalid');
   });
 });

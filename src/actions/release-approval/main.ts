@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { type Inputs, readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError } from '../../lib/errors.js';
-import { table, writeSummary } from '../../lib/summary.js';
+import { escapeHtml, table, writeSummary } from '../../lib/summary.js';
 import type { Repo } from '../../approval/github.js';
 import { githubClient } from '../../github/rest.js';
 import { openReleaseIssue } from '../../approval/open.js';
@@ -35,6 +35,7 @@ export async function run(): Promise<void> {
         environment: inputs.environment,
         approvers: inputs.approvers,
         plan: inputs.plan,
+        soak: inputs.soak,
         label: inputs.label,
         runUrl,
         runId: Number(process.env.GITHUB_RUN_ID) || undefined,
@@ -54,16 +55,15 @@ export async function run(): Promise<void> {
       core.notice(
         `Release ${tag} was already ${result.state} (#${result.issueNumber}); push a new tag to release again.`,
       );
-    await writeSummary((s) =>
-      s
-        .addHeading(`Release ${tag}: waiting for /approve`, 3)
-        .addTable(
-          table(
-            ['release issue', 'commit', 'state', 'commits since the last release'],
-            [[result.issueUrl, sha.slice(0, 7), result.state, result.commitCount ?? '—']],
-          ),
+    await writeSummary((s) => {
+      s.addHeading(`Release ${tag}: waiting for /approve`, 3).addTable(
+        table(
+          ['release issue', 'commit', 'state', 'commits since the last release'],
+          [[result.issueUrl, sha.slice(0, 7), result.state, result.commitCount ?? '—']],
         ),
-    );
+      );
+      if (inputs.soak) s.addRaw(`\nSoak time: ${escapeHtml(inputs.soak)}.\n`);
+    });
     return;
   }
 

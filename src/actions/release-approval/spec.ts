@@ -58,6 +58,12 @@ export const spec = defineAction({
       description: "The pending migrations, as migrate's dry-run `plan` output (markdown), shown in the release issue.",
       parse: text(),
     },
+    soak: {
+      description:
+        "How long the commit has been live on staging (require-deployment's `soak` output with `min-age`), shown to the approver in the release issue and the summary (`open`).",
+      example: 'live on staging for 26 h, no incident',
+      parse: optional(text()),
+    },
     label: {
       description: 'Label of release issues (created if missing).',
       default: 'release-approval',

@@ -85,6 +85,7 @@ export async function run(): Promise<void> {
   }
   setOutputs(spec, {
     'live-ms': soak?.liveMs,
+    soak: soak?.message,
     'deployment-id': search.found.deployment.id,
     'environment-url': search.found.success.environment_url || undefined,
     'deployed-at': search.found.success.created_at,

@@ -70,6 +70,7 @@ export const spec = defineAction({
     ref: 'The branch or tag it was deployed from.',
     freeze: 'The freeze window this run fell in (empty when none).',
     'freeze-bypassed': 'The bypass reason when a freeze window was bypassed, else empty.',
+    soak: 'With `min-age`: the soak time in words — "live on staging for 26 h, no incident", or why it is not over (the production workflow shows it to the approver in the release issue).',
     'live-ms':
       'With `min-age`: how long that deployment has been live in the environment (until now, or until another commit replaced it), in ms.',
   },

@@ -1,0 +1,35 @@
+/**
+ * What the approver and the release record learn from the checks before the approval
+ * (docs/design.md "After the deploy: watch, soak, freeze, notify"): require-staging's soak
+ * time reaches the release issue, and a bypassed freeze window reaches the release record.
+ */
+import { describe, it, expect } from '@jest/globals';
+import { type StepCall, simulate } from './simulate.js';
+import { PRODUCTION, comment } from './scenarios.js';
+
+const base = { provider: 'railway', 'test-commands': 'npm test', 'migration-tool': 'none' };
+const secrets = { DEPLOY_TOKEN: 'token' };
+const SOAK = 'live on staging for 26 h, no incident';
+
+describe('soak time and freeze bypass, through the production workflow', () => {
+  it('approval: comment — the release issue shows how long the commit has been live on staging', async () => {
+    const opened: StepCall[] = [];
+    const sim = await simulate({
+      name: 'soak → release issue',
+      workflow: PRODUCTION,
+      inputs: { ...base, ...comment, 'require-staging': true, 'staging-min-age': '24h' },
+      secrets,
+      github: { event_name: 'push', ref: 'refs/tags/v1.2.0' },
+      steps: {
+        'require-staging.staging': {
+          run: async (call) =>
+            call.with['min-age'] === '24h' ? { outputs: { soak: SOAK, 'live-ms': '93600000' } } : {},
+        },
+        'release-issue.open': { run: async (call) => (opened.push(call), {}) },
+      },
+    });
+    expect(sim.jobs['release-issue']?.result).toBe('success');
+    expect(opened.map((c) => c.with.soak)).toEqual([SOAK]);
+  });
+});
+
