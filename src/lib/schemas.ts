@@ -83,6 +83,13 @@ export function pattern(re: RegExp, expected: string): Parser<string> {
   });
 }
 
+/** A sha256 as 64 hex digits, lower-cased. */
+export const sha256Hex = (): Parser<string> =>
+  parser((raw) => {
+    const value = raw.trim().toLowerCase();
+    return /^[0-9a-f]{64}$/.test(value) ? value : new Fail(`"${raw}" is not a sha256 (64 hexadecimal digits)`);
+  });
+
 export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
   return parser((raw) =>
     (values as readonly string[]).includes(raw) ? (raw as T) : new Fail(`"${raw}" is not one of ${values.join(', ')}`),

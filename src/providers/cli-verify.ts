@@ -10,6 +10,8 @@ import { KitError, errorMessage } from '../lib/errors.js';
 
 /** The record's name inside the installed folder (tool-cache copies the folder whole). */
 export const RECORD_FILE = '.deploy-kit-sha256';
+/** Beside it: the sha256 of the archive the folder was extracted from, when that was checked. */
+export const ARCHIVE_RECORD_FILE = '.deploy-kit-archive-sha256';
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -17,13 +19,17 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Writes the binary's sha256 into the folder about to go to the tool cache. */
-export async function recordInstall(dir: string, binary: string): Promise<void> {
+/**
+ * Writes the binary's sha256 into the folder about to go to the tool cache, and the sha256
+ * its archive was verified against (published, or `cli-sha256`), if it was.
+ */
+export async function recordInstall(dir: string, binary: string, archiveSha256?: string): Promise<void> {
   writeFileSync(path.join(dir, RECORD_FILE), `${await sha256File(binary)}\n`);
+  if (archiveSha256) writeFileSync(path.join(dir, ARCHIVE_RECORD_FILE), `${archiveSha256}\n`);
 }
 
-export function readRecord(dir: string): string | undefined {
-  const file = path.join(dir, RECORD_FILE);
+export function readRecord(dir: string, name: string = RECORD_FILE): string | undefined {
+  const file = path.join(dir, name);
   if (!existsSync(file)) return undefined;
   const value = readFileSync(file, 'utf8').trim();
   return /^[0-9a-f]{64}$/.test(value) ? value : undefined;

@@ -10,7 +10,9 @@
  * with the runtime token could plant a binary there), is used only for a tool that
  * publishes checksums. It holds the release archive itself, under a key naming the
  * published sha256, and an archive that does not hash to it is refused and downloaded
- * again. A download is checked against the published checksums too.
+ * again. A download is checked against the published checksums too. Where a platform
+ * publishes none (Railway), the user's own sha256 (`cli-sha256`) takes their place; without
+ * it the install says, in the log and the summary, that the CLI is unverified.
  */
 import * as cache from '@actions/cache';
 import * as io from '@actions/io';
@@ -20,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
-import { publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
+import { ARCHIVE_RECORD_FILE, publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
 
 export interface CliAsset {
   /** Path of the release archive below the download base (https://github.com by default). */
@@ -51,13 +53,26 @@ export interface CliTool {
    * publishes none.
    */
   checksums?(version: string): string[];
+  /**
+   * For a CLI whose releases publish no checksums: who ships it (for the "unverified"
+   * notice) and the input that takes the archive's sha256 instead.
+   */
+  noChecksums?: { publisher: string; input: string };
 }
 
 export interface InstalledCli {
   path: string;
   version: string;
   source: 'PATH' | 'tool cache' | 'Actions cache' | 'download';
+  /** How its integrity was checked, for the summary: the sha256 it matched, or why none. */
+  verification: string;
   durationMs: number;
+}
+
+/** What the user asked for: a version (else the pin) and, for a CLI without checksums, the archive's sha256. */
+export interface CliRequest {
+  version?: string;
+  sha256?: string;
 }
 
 /** Where release archives come from; DEPLOY_KIT_CLI_MIRROR points at a mirror of the same paths. */
@@ -84,24 +99,28 @@ export interface InstallDeps {
 
 export async function installCli(
   tool: CliTool,
-  requested: string | undefined,
+  request: CliRequest | string | undefined,
   deps: InstallDeps,
 ): Promise<InstalledCli> {
   const started = Date.now();
-  const done = (found: string, version: string, source: InstalledCli['source']): InstalledCli => ({
-    path: found,
-    version,
-    source,
-    durationMs: Date.now() - started,
-  });
+  const { version: requested, sha256 } = typeof request === 'string' ? { version: request } : (request ?? {});
+  const pinned = sha256?.toLowerCase();
+  const sha256Input = tool.noChecksums?.input ?? 'cli-sha256';
+  const done = (
+    found: string,
+    version: string,
+    source: InstalledCli['source'],
+    verification: string,
+  ): InstalledCli => ({ path: found, version, source, verification, durationMs: Date.now() - started });
 
-  if (!requested) {
+  // A CLI on PATH is whatever it is; with a sha256 to check, the archive is installed instead.
+  if (!requested && !pinned) {
     for (const command of tool.commands) {
       const onPath = await deps.which(command);
       if (!onPath) continue;
       const version = tool.parseVersion(await deps.version(onPath, tool.versionArgs)) ?? 'unknown version';
       deps.log(`Using ${command} ${version} found on PATH at ${onPath}.`);
-      return done(onPath, version, 'PATH');
+      return done(onPath, version, 'PATH', 'not checked (the CLI found on PATH)');
     }
   }
   const version = requested ?? tool.defaultVersion;
@@ -111,15 +130,29 @@ export async function installCli(
       `${tool.name} publishes no release for ${deps.platform}/${deps.arch}: install ${tool.name} yourself before this step and leave cli-version empty.`,
     );
   const binaryIn = (dir: string) => path.join(dir, asset.binary);
+  const unverified = tool.noChecksums
+    ? `unverified: ${tool.noChecksums.publisher} publishes no checksums for its releases (set ${sha256Input} to the archive's sha256 to verify it)`
+    : 'unverified: no checksums were available';
 
   const cached = deps.find(tool.name, version);
   if (cached && existsSync(binaryIn(cached))) {
     const record = readRecord(cached);
+    const archiveRecord = readRecord(cached, ARCHIVE_RECORD_FILE);
     const actual = await sha256File(binaryIn(cached));
-    if (record === actual) return done(binaryIn(cached), version, 'tool cache');
-    deps.log(
-      `Refused the ${tool.name} ${version} in the tool cache at ${cached}: ${record ? `its sha256 ${actual} is not the ${record} recorded at install` : 'no sha256 was recorded at install'}. Installing again.`,
-    );
+    const problem =
+      record !== actual
+        ? record
+          ? `its sha256 ${actual} is not the ${record} recorded at install`
+          : 'no sha256 was recorded at install'
+        : pinned && archiveRecord !== pinned
+          ? `it was not installed from an archive with the ${sha256Input} ${pinned}`
+          : undefined;
+    if (!problem) {
+      const verification = archiveRecord ? `archive sha256 ${archiveRecord}, checked at install` : unverified;
+      if (!archiveRecord) deps.log(`The ${tool.name} ${version} in the tool cache is ${unverified}.`);
+      return done(binaryIn(cached), version, 'tool cache', verification);
+    }
+    deps.log(`Refused the ${tool.name} ${version} in the tool cache at ${cached}: ${problem}. Installing again.`);
     rmSync(cached, { recursive: true, force: true });
   }
 
@@ -134,19 +167,26 @@ export async function installCli(
           deps,
         )
       : undefined;
+  if (published && pinned && published !== pinned)
+    throw new KitError(
+      `${sha256Input} ${pinned} is not the sha256 ${tool.name} ${version} publishes for ${path.posix.basename(asset.path)} (${published}): refusing to install it.`,
+    );
+  // The sha256 the archive must have, and where it comes from.
+  const expected = pinned ?? published;
+  const expectedFrom = pinned ? `${sha256Input} ` : 'published ';
 
-  // Only an archive with a published sha256 goes through the Actions cache (see the top).
+  // Only an archive with a known sha256 goes through the Actions cache (see the top).
   const archiveFile = path.join(deps.env.RUNNER_TEMP ?? '', 'deploy-kit-cli', path.posix.basename(asset.path));
-  const key = published && `deploy-kit-${tool.name}-${version}-${deps.platform}-${deps.arch}-sha256-${published}`;
+  const key = expected && `deploy-kit-${tool.name}-${version}-${deps.platform}-${deps.arch}-sha256-${expected}`;
   let archive: string | undefined;
   if (key && deps.actionsCache) {
     try {
       if (await deps.actionsCache.restore([archiveFile], key)) {
         const actual = await sha256File(archiveFile);
-        if (actual === published) archive = archiveFile;
+        if (actual === expected) archive = archiveFile;
         else {
           deps.log(
-            `Refused the ${tool.name} ${version} archive from the Actions cache: its sha256 ${actual} is not the published ${published}. Downloading instead.`,
+            `Refused the ${tool.name} ${version} archive from the Actions cache: its sha256 ${actual} is not the ${expectedFrom}${expected}. Downloading instead.`,
           );
           rmSync(archiveFile, { force: true });
         }
@@ -166,17 +206,18 @@ export async function installCli(
       deps.log(`Installing ${tool.name} ${version} from ${url}`);
       archive = await download(tool, version, url, deps);
       const actual = await sha256File(archive);
-      if (published && actual !== published)
+      if (expected && actual !== expected)
         throw new KitError(
-          `The ${tool.name} ${version} downloaded from ${url} has sha256 ${actual}, not the published ${published}: refusing to run it.`,
+          `The ${tool.name} ${version} downloaded from ${url} has sha256 ${actual}, not the ${expectedFrom}${expected}: refusing to run it.`,
         );
+      if (pinned) deps.log(`Verified ${tool.name} ${version}: the archive has the sha256 given in ${sha256Input}.`);
     }
     extracted = await deps.extract(archive);
   }
   if (!existsSync(binaryIn(extracted)))
     throw new KitError(`The ${tool.name} ${version} from ${url} has no ${asset.binary} in it.`);
   chmodSync(binaryIn(extracted), 0o755);
-  await recordInstall(extracted, binaryIn(extracted));
+  await recordInstall(extracted, binaryIn(extracted), tool.install ? undefined : expected);
   const installed = await deps.cacheDir(extracted, tool.name, version);
   const binary = binaryIn(installed);
   const reported = tool.parseVersion(await deps.version(binary, tool.versionArgs));
@@ -191,7 +232,13 @@ export async function installCli(
       deps.log(`The Actions cache could not be written (${errorMessage(error)}); the next job downloads again.`);
     }
   }
-  return done(binary, version, source);
+  const verification = tool.install
+    ? `installed by npm (${tool.name} ${version})`
+    : expected
+      ? `archive sha256 ${expected} (${pinned ? sha256Input : 'published with the release'})`
+      : unverified;
+  if (!tool.install && !expected) deps.log(`${tool.name} ${version} is ${unverified}.`);
+  return done(binary, version, source, verification);
 }
 
 async function download(tool: CliTool, version: string, url: string, deps: InstallDeps): Promise<string> {

@@ -42,7 +42,7 @@ export const commonInputs = {
   'cli-version': {
     description:
       "The platform CLI's version to install (once, then cached). Empty: use the CLI already on PATH if there is one, else install the version deploy-kit pins.",
-    example: '5.43.1',
+    example: '5.42.1',
     parse: optional(version()),
   },
   'api-url': {

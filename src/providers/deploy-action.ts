@@ -56,7 +56,9 @@ export function providerFromInputs<I extends Record<string, InputSpec>>(
       `Input "token" is required: ${definition.title} needs an API token. ${definition.tokenHelp}`,
     );
   common.workingDirectory = resolveWorkingDirectory(common.workingDirectory);
-  const deps = runnerDeps(definition.cli, common.cliVersion, core.info);
+  // cli-sha256 is an input only of providers whose CLI publishes no checksums (Railway).
+  const sha256 = (inputs as { cliSha256?: string }).cliSha256;
+  const deps = runnerDeps(definition.cli, { version: common.cliVersion, sha256 }, core.info);
   return { provider: definition.create(inputs, deps), deps };
 }
 
@@ -127,7 +129,11 @@ export async function writeDeploySummary(
     ['previous (rollback target)', previous ? describe(previous) : 'none (first deployment)'],
     ['evidence', outcome.evidence],
   ];
-  if (cli) rows.push(['CLI', `${cli.version} from ${cli.source} at ${cli.path} (${formatDuration(cli.durationMs)})`]);
+  if (cli)
+    rows.push(
+      ['CLI', `${cli.version} from ${cli.source} at ${cli.path} (${formatDuration(cli.durationMs)})`],
+      ['CLI checksum', cli.verification],
+    );
   rows.push(
     [
       'CLI result',

@@ -1,7 +1,7 @@
 /** The real world a provider talks to inside a runner: child processes, fetch, the CLI installer. */
 import { runCommand } from '../lib/exec.js';
 import { sleep } from '../lib/retry.js';
-import { type CliTool, type InstalledCli, installCli, runnerInstallDeps } from './cli.js';
+import { type CliRequest, type CliTool, type InstalledCli, installCli, runnerInstallDeps } from './cli.js';
 import type { ProviderDeps } from './provider.js';
 
 export interface RunnerDeps extends ProviderDeps {
@@ -11,7 +11,7 @@ export interface RunnerDeps extends ProviderDeps {
 
 export function runnerDeps(
   tool: CliTool | undefined,
-  cliVersion: string | undefined,
+  request: CliRequest = {},
   log: (line: string) => void,
 ): RunnerDeps {
   let pending: Promise<InstalledCli> | undefined;
@@ -23,7 +23,7 @@ export function runnerDeps(
   return {
     cli: () => {
       if (!tool) return Promise.reject(new Error('this provider drives no CLI'));
-      pending ??= installCli(tool, cliVersion, runnerInstallDeps(log)).then((cli) => {
+      pending ??= installCli(tool, request, runnerInstallDeps(log)).then((cli) => {
         installed = cli;
         return cli;
       });

@@ -161,7 +161,7 @@ export class FakeRailwayApi {
   ): 'project' | 'account' | 'unknown-project-token' | undefined {
     const projectToken = headers['project-access-token'];
     // Any other token sent as a project token: Railway answers "Project Token not found",
-    // the message railwayapp/cli maps to a rejected RAILWAY_TOKEN (src/client.rs:586-597, v5.43.1).
+    // the message railwayapp/cli maps to a rejected RAILWAY_TOKEN (src/client.rs:586-597, v5.42.1).
     if (projectToken) return projectToken === state.projectToken ? 'project' : 'unknown-project-token';
     const bearer = /^Bearer (.+)$/.exec(String(headers.authorization ?? ''))?.[1];
     return bearer && bearer === state.accountToken ? 'account' : undefined;

@@ -53,7 +53,7 @@ function usage(message) {
 }
 
 if (argv[0] === '--version' || argv[0] === '-V') {
-  process.stdout.write(`railway ${process.env.FAKE_RAILWAY_VERSION || '5.43.1'}\n`);
+  process.stdout.write(`railway ${process.env.FAKE_RAILWAY_VERSION || '5.42.1'}\n`);
   process.exit(0);
 }
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -149,7 +149,7 @@ if (scenario === 'hang-upload') {
     crash: ['INITIALIZING', 'BUILDING', 'DEPLOYING', 'CRASHED'],
     hang: ['INITIALIZING', 'BUILDING'],
     stuck: ['INITIALIZING', 'BUILDING'],
-    // Watch paths matched no changed file (src/commands/up.rs:346-353 at v5.43.1).
+    // Watch paths matched no changed file (src/commands/up.rs:346-353 at v5.42.1).
     skipped: ['INITIALIZING', 'BUILDING', 'SKIPPED'],
   };
   const fresh = load();

@@ -1,6 +1,6 @@
 /**
  * What the audit found in the Railway provider, through the runner contract against the fake
- * Railway API and CLI, which now answer as railwayapp/cli v5.43.1 says Railway does:
+ * Railway API and CLI, which now answer as railwayapp/cli v5.42.1 says Railway does:
  * "Project Token not found" for a token that is no project token, SKIPPED for a deployment
  * whose watch paths matched nothing, and a rollback that may restore the target in place.
  */

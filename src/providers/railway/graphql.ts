@@ -61,7 +61,7 @@ export function graphqlClient(
     if (parsed.errors?.length) {
       const message = parsed.errors.map((e) => e.message ?? 'unknown error').join('; ');
       // The CLI maps "project token not found" (a token that is not a project token, sent as
-      // one) and any "not authorized" to a rejected token (src/client.rs:586-597 at v5.43.1).
+      // one) and any "not authorized" to a rejected token (src/client.rs:586-597 at v5.42.1).
       throw new GraphQLError(message, /not authori[sz]ed|project token not found/i.test(message));
     }
     if (!parsed.data) throw new GraphQLError("Railway's API answered without data", false);

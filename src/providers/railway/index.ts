@@ -8,7 +8,7 @@
 import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
 import { tail } from '../../lib/exec.js';
-import { optional, text } from '../../lib/schemas.js';
+import { optional, sha256Hex, text } from '../../lib/schemas.js';
 import type { CliTool } from '../cli.js';
 import { commonInputs } from '../common-inputs.js';
 import { describeTimeout, verifyByPlatform } from '../deploy-flow.js';
@@ -37,10 +37,10 @@ import {
 export const railwayCli: CliTool = {
   name: 'railway',
   commands: ['railway'],
-  // The release docs/platforms.md's facts were read from (railwayapp/cli v5.43.1).
-  defaultVersion: '5.43.1',
+  // The release docs/platforms.md's facts were read from (railwayapp/cli v5.42.1).
+  defaultVersion: '5.42.1',
   versionArgs: ['--version'],
-  // clap's DisplayVersion: "railway 5.43.1" on stdout, exit 0 (src/main.rs).
+  // clap's DisplayVersion: "railway 5.42.1" on stdout, exit 0 (src/main.rs).
   parseVersion: (output) => /railway(?:app)?\s+v?(\d+\.\d+\.\d+)/i.exec(output)?.[1],
   // Asset names of github.com/railwayapp/cli releases; install.sh picks the static musl build on Linux.
   asset: (version, platform, arch) => {
@@ -52,6 +52,9 @@ export const railwayCli: CliTool = {
       binary: 'railway',
     };
   },
+  // Railway's release workflow uploads the archives and no checksum file (.github/workflows/
+  // release.yml at v5.42.1, "Upload release asset"); install.sh checks none either.
+  noChecksums: { publisher: 'Railway', input: 'cli-sha256' },
 };
 
 const TOKEN_HELP =
@@ -74,6 +77,12 @@ export const railwayInputs = {
   project: {
     description: 'The Railway project id. Needed with an account or workspace token; a project token implies it.',
     parse: optional(text()),
+  },
+  'cli-sha256': {
+    description:
+      "The sha256 of the Railway CLI's release archive (`railway-v<version>-<target>.tar.gz`) for `cli-version` (else the pinned version). Railway publishes no checksums: set, the download is checked against it before it runs (and a CLI on PATH is not used); empty, the summary says the CLI is unverified.",
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    parse: optional(sha256Hex()),
   },
 };
 
