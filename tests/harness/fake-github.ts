@@ -76,6 +76,10 @@ export interface FakeRun {
   actor: string;
   triggering_actor?: string;
   run_attempt?: number;
+  /** Whose run (default the fake's own repository). */
+  repo?: string;
+  /** The reusable workflows it called: `owner/repo/.github/workflows/x.yml@ref`. */
+  referenced_workflows?: Array<{ path: string; sha: string; ref?: string }>;
 }
 
 interface Comment {
@@ -296,8 +300,34 @@ export class FakeGitHub {
     task?: string;
     /** environment_url of a success. */
     url?: string;
+    /** Who made it (default github-actions[bot], a workflow's token); a login: a personal token's record. */
+    creator?: string;
+    /** The job's run (made here; by default a successful push run of the staging starter calling
+     * deploy-staging.yml): false for none (log_url empty), or the fields that differ. */
+    run?: false | Partial<FakeRun>;
+    /** The statuses' log_url instead of the run's job page. */
+    logUrl?: string;
   }): FakeDeployment {
     const at = this.tick();
+    const full = d.repo ?? `${this.owner}/${this.name}`;
+    let logUrl = d.logUrl ?? '';
+    if (d.run !== false && d.logUrl === undefined) {
+      const run = this.addRun({
+        id: this.nextId(),
+        repo: full,
+        path: '.github/workflows/staging.yml',
+        event: 'push',
+        head_branch: d.ref ?? 'staging',
+        head_sha: d.sha,
+        actor: 'dan',
+        conclusion: d.states.includes('success') && !d.states.includes('failure') ? 'success' : 'failure',
+        referenced_workflows: [
+          { path: 'org/deploy-kit/.github/workflows/deploy-staging.yml@v1', sha: '0'.repeat(40), ref: 'refs/tags/v1' },
+        ],
+        ...(d.run ?? {}),
+      });
+      logUrl = `https://github.com/${full}/actions/runs/${run.id}/job/${this.nextId()}`;
+    }
     const deployment: FakeDeployment = {
       id: this.nextId(),
       sha: d.sha,
@@ -306,7 +336,7 @@ export class FakeGitHub {
       environment: d.environment,
       description: null,
       payload: d.payload ?? {},
-      creator: 'github-actions[bot]',
+      creator: d.creator ?? 'github-actions[bot]',
       created_at: at,
       statuses: d.states
         .map((state) => ({
@@ -314,12 +344,12 @@ export class FakeGitHub {
           state,
           description: '',
           environment_url: state === 'success' ? (d.url ?? '') : '',
-          log_url: '',
+          log_url: logUrl,
           created_at: at,
         }))
         .reverse(),
     };
-    this.repo(d.repo ?? `${this.owner}/${this.name}`).deployments.unshift(deployment);
+    this.repo(full).deployments.unshift(deployment);
     return deployment;
   }
 
@@ -551,6 +581,23 @@ export class FakeGitHub {
     rest: string,
   ) {
     const query = url.searchParams;
+    const runId = /^\/actions\/runs\/(\d+)$/.exec(rest)?.[1];
+    if (method === 'GET' && runId) {
+      if (!need('actions:read')) return true;
+      const own = `${this.owner}/${this.name}`;
+      const run = this.runs.find((r) => r.id === Number(runId) && (r.repo ?? own) === full);
+      if (!run) return (this.error(res, 404, 'Not Found'), true);
+      const { repo: _repo, ...fields } = run;
+      this.send(res, 200, {
+        ...fields,
+        name: 'Release',
+        node_id: `WFR_${run.id}`,
+        actor: this.userJson(run.actor),
+        triggering_actor: this.userJson(run.triggering_actor ?? run.actor),
+        html_url: `https://github.com/${full}/actions/runs/${run.id}`,
+      });
+      return true;
+    }
     if (method === 'GET' && rest === '/deployments') {
       if (!need('deployments:read')) return true;
       const list = repo.deployments
@@ -633,7 +680,7 @@ export class FakeGitHub {
   }
 
   /** Issues, labels, permissions, teams, git refs, compare, runs and GraphQL: the fake's own repository. */
-  private approvalRoute({ method, path, url, res, need }: Exchange, body: Record<string, unknown>, actor: string) {
+  private approvalRoute({ method, path, url, res }: Exchange, body: Record<string, unknown>, actor: string) {
     const query = url.searchParams;
     const repoPrefix = `/repos/${this.owner}/${this.name}`;
     const route = (pattern: string): string[] | undefined =>
@@ -653,20 +700,6 @@ export class FakeGitHub {
               : null,
           },
         },
-      });
-      return true;
-    }
-    if (method === 'GET' && (m = route('{repo}/actions/runs/(\\d+)'))) {
-      if (!need('actions:read')) return true;
-      const run = this.runs.find((r) => r.id === Number(m?.[0]));
-      if (!run) return (this.error(res, 404, 'Not Found'), true);
-      this.send(res, 200, {
-        ...run,
-        name: 'Release',
-        node_id: `WFR_${run.id}`,
-        actor: this.userJson(run.actor),
-        triggering_actor: this.userJson(run.triggering_actor ?? run.actor),
-        html_url: `https://github.com/${this.owner}/${this.name}/actions/runs/${run.id}`,
       });
       return true;
     }
