@@ -18,8 +18,9 @@ export const USAGE = `Usage:
                 stops with its own error when the file is missing.)
   deploy-kit demo [--keep]
       The whole pipeline on this machine: an example app, a throwaway PostgreSQL,
-      test-gate → backup-db → migrate → deploy → smoke-test, then a broken release that
-      is rolled back. --keep leaves the temporary workspace for you to look at.
+      test-gate → backup-db → migrate → release of two services, then a release broken on
+      purpose and one that degrades in its watch window, each rolled back. --keep leaves
+      the temporary workspace for you to look at.
   deploy-kit setup --repo owner/name --check
       Tells which approval mode the repository can use: required reviewers on the
       production environment (public repositories; private ones on GitHub Enterprise),
