@@ -7,8 +7,11 @@
  *   GET /repos/{owner}/{repo}/deployments/{id}/statuses
  * (docs.github.com/en/rest/deployments/deployments#list-deployments,
  *  docs.github.com/en/rest/deployments/statuses#list-deployment-statuses)
+ * With `provenance`, a success counts only from a record the expected workflow's own run
+ * made (./provenance.ts): one created by hand through the API is refused, with the reason.
  */
 import type { GitHubClient } from './rest.js';
+import { type Actor, type Provenance, checkProvenance } from './provenance.js';
 
 export interface DeploymentRecord {
   id: number;
@@ -16,6 +19,7 @@ export interface DeploymentRecord {
   ref: string;
   environment: string;
   created_at: string;
+  creator?: Actor | null;
 }
 
 export interface DeploymentStatusRecord {
@@ -23,13 +27,18 @@ export interface DeploymentStatusRecord {
   state: 'error' | 'failure' | 'inactive' | 'pending' | 'success' | 'queued' | 'in_progress';
   environment_url?: string;
   created_at: string;
+  creator?: Actor | null;
+  log_url?: string | null;
+  target_url?: string | null;
 }
 
 export interface Examined {
   deployment: DeploymentRecord;
   /** Latest state first. */
   states: DeploymentStatusRecord['state'][];
-  verdict: 'succeeded' | 'failed' | 'not finished';
+  verdict: 'succeeded' | 'failed' | 'not finished' | 'refused';
+  /** refused: why the record is not the expected workflow run's own. */
+  reason?: string;
 }
 
 export interface DeploymentSearch {
@@ -56,7 +65,14 @@ export function verdictOf(statuses: DeploymentStatusRecord[]): {
 
 export async function findSuccessfulDeployment(
   client: GitHubClient,
-  query: { repository: string; sha: string; environment: string; maxDeployments?: number },
+  query: {
+    repository: string;
+    sha: string;
+    environment: string;
+    maxDeployments?: number;
+    /** Which workflow's runs may have made the record (see ./provenance.ts); unset: any record. */
+    workflow?: string;
+  },
 ): Promise<DeploymentSearch> {
   const params = new URLSearchParams({ sha: query.sha, environment: query.environment, per_page: '100' });
   const deployments = await client.paginate<DeploymentRecord>(
@@ -70,7 +86,16 @@ export async function findSuccessfulDeployment(
       `/repos/${query.repository}/deployments/${deployment.id}/statuses?per_page=100`,
     );
     const { verdict, success } = verdictOf(statuses);
-    examined.push({ deployment, states: [...statuses].sort((a, b) => b.id - a.id).map((s) => s.state), verdict });
+    const states = [...statuses].sort((a, b) => b.id - a.id).map((s) => s.state);
+    if (success && query.workflow !== undefined) {
+      const expected: Provenance = { workflow: query.workflow, repository: query.repository, sha: query.sha };
+      const provenance = await checkProvenance(client, expected, deployment, success);
+      if (!provenance.ok) {
+        examined.push({ deployment, states, verdict: 'refused', reason: provenance.reason });
+        continue;
+      }
+    }
+    examined.push({ deployment, states, verdict });
     if (success) return { found: { deployment, success }, examined };
   }
   return { examined };

@@ -109,7 +109,7 @@ describe('require-deployment freeze (compiled action, fake GitHub API)', () => {
   const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
   const TOKEN = 'ghs_faketoken1234567890abcdefghijkl';
   const github = useFakeGitHub((github) => {
-    github.tokens.set(TOKEN, new Set(['deployments:read']));
+    github.tokens.set(TOKEN, new Set(['deployments:read', 'actions:read']));
     github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success'] });
   });
   const run = (inputs: Record<string, string>) =>

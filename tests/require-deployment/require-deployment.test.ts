@@ -8,7 +8,7 @@ const OTHER = 'ffffffffffffffffffffffffffffffffffffffff';
 const TOKEN = 'ghs_faketoken1234567890abcdefghijkl';
 
 const github = useFakeGitHub((github) => {
-  github.tokens.set(TOKEN, new Set(['deployments:read']));
+  github.tokens.set(TOKEN, new Set(['deployments:read', 'actions:read']));
   github.repo(REPO);
 });
 
@@ -64,7 +64,9 @@ describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
     expect((await run()).exitCode).toBe(1);
     const older = github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['in_progress'] });
     expect((await run()).exitCode).toBe(1); // still running: not proven
-    older.statuses.push({ id: 999_999, state: 'success', created_at: older.created_at });
+    // Its job then finishes: the success status (same job, same run), and the run succeeds.
+    older.statuses.push({ ...(older.statuses[0] as (typeof older.statuses)[number]), id: 999_999, state: 'success' });
+    for (const r of github.repo(REPO).runs?.values() ?? []) if (r.head_sha === SHA) r.conclusion = 'success';
     expect((await run()).outputs['deployment-id']).toBe(String(older.id));
   });
 
@@ -99,6 +101,91 @@ describe('require-deployment (dist/, against a fake GitHub REST API)', () => {
     expect(forbidden.exitCode).toBe(1);
     expect(forbidden.log).toContain('deployments: read');
     expectSecretKept(forbidden, TOKEN);
+  });
+
+  it("accepts only the kit's own staging run's record: one made by hand through the API is refused, saying why", async () => {
+    // A writer's personal token: POST …/deployments + a success status pointing at a real
+    // successful staging run of another commit. GitHub records the writer as the creator.
+    const real = github.addRun(REPO, { head_sha: OTHER });
+    const forged = github.addDeployment(REPO, {
+      sha: SHA,
+      environment: 'staging',
+      states: ['success'],
+      creator: { login: 'mallory', type: 'User' },
+      logUrl: `https://github.com/${REPO}/actions/runs/${real.id}`,
+    });
+    const refused = await run();
+    expect(refused.exitCode).toBe(1);
+    const message = refused.annotations.map((a) => a.message).join('\n');
+    expect(message).toContain(
+      `Refused as not made by a successful run of deploy-staging.yml on this commit: deployment ${forged.id} — made by mallory (User), not by a workflow run (github-actions[bot]): a record created through the API by hand.`,
+    );
+    expect(refused.summary).toContain('refused: made by mallory (User)');
+    expect(refused.outputs['deployment-id']).toBeUndefined();
+    // Nothing of the run was even asked for: the creator alone refuses it.
+    expect(github.requests.some((r) => r.path.includes('/actions/runs/'))).toBe(false);
+
+    // The kit's own record (the staging job's, github-actions[bot], its run succeeded) passes.
+    const kit = github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['in_progress', 'success'] });
+    const ok = await run();
+    expect(ok.exitCode).toBe(0);
+    expect(ok.outputs['deployment-id']).toBe(String(kit.id));
+    const runId = /actions\/runs\/(\d+)/.exec(kit.statuses[1]?.log_url ?? '')?.[1];
+    expect(github.requests.map((r) => r.path)).toContain(`/repos/${REPO}/actions/runs/${runId}`);
+  });
+
+  it.each([
+    ['a run of another commit', { run: { head_sha: OTHER } }, /its run \d+ built ffffffffffff, not a1b2c3d4e5f6/],
+    [
+      'a run of a workflow that does not call deploy-staging.yml',
+      { run: { path: '.github/workflows/make-record.yml', referenced_workflows: [] } },
+      /its run \d+ is of \.github\/workflows\/make-record\.yml, which neither is nor calls deploy-staging\.yml/,
+    ],
+    ['a run that failed', { run: { conclusion: 'failure' } }, /its run \d+ has not succeeded \(conclusion failure\)/],
+    ['no run at all', { run: false as const }, /its success status names no workflow run of octo-org\/app/],
+    [
+      "another repository's run",
+      { logUrl: 'https://github.com/evil/app/actions/runs/5' },
+      /names no workflow run of octo-org\/app \(log_url "https:\/\/github.com\/evil\/app\/actions\/runs\/5"\)/,
+    ],
+    [
+      'a run that does not exist',
+      { logUrl: `https://github.com/${REPO}/actions/runs/4242` },
+      /run 4242 .*does not exist/,
+    ],
+    [
+      "an app's token",
+      { creator: { login: 'deployer[bot]', type: 'Bot' as const } },
+      /made by deployer\[bot\] \(Bot\)/,
+    ],
+  ])('a github-actions[bot]-made record is still refused when it names %s', async (_what, record, reason) => {
+    github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success'], ...record });
+    const result = await run();
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.map((a) => a.message).join('\n')).toMatch(reason);
+  });
+
+  it('workflow names which workflow may have made it; * takes any successful run on the commit', async () => {
+    github.addDeployment(REPO, {
+      sha: SHA,
+      environment: 'qa',
+      states: ['success'],
+      run: { path: '.github/workflows/qa.yml', referenced_workflows: [] },
+    });
+    expect((await run({ environment: 'qa' })).exitCode).toBe(1);
+    expect((await run({ environment: 'qa', workflow: 'qa.yml' })).exitCode).toBe(0);
+    expect((await run({ environment: 'qa', workflow: '*' })).exitCode).toBe(0);
+    const bad = await run({ workflow: '../x' });
+    expect(bad.log).toContain('Input "workflow" is invalid: not a workflow file name');
+  });
+
+  it('a token without actions: read is told to add it', async () => {
+    github.tokens.set(TOKEN, new Set(['deployments:read']));
+    github.addDeployment(REPO, { sha: SHA, environment: 'staging', states: ['success'] });
+    const result = await run();
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain('give the job `permissions: actions: read` (next to deployments: read)');
+    expectSecretKept(result, TOKEN);
   });
 
   it('bad input fails before any request, naming the input', async () => {

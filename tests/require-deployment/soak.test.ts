@@ -18,7 +18,7 @@ const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);
 const ago = (hours: number, now = NOW) => new Date(now - hours * HOUR).toISOString();
 
 const github = useFakeGitHub((github) => {
-  github.tokens.set(TOKEN, new Set(['deployments:read']));
+  github.tokens.set(TOKEN, new Set(['deployments:read', 'actions:read']));
   github.repo(REPO);
 });
 

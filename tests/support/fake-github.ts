@@ -45,6 +45,15 @@
  * - repos#get-branch-rules: GET …/rules/branches/{branch} → [{type, parameters?}] (rulesets).
  * - deployments/branch-policies#delete-a-deployment-branch-policy: DELETE
  *   …/deployment-branch-policies/{id} → 204.
+ * - Who made a deployment (@octokit/openapi-types types.d.ts:25495 deployment.creator,
+ *   :28418 deployment-status.creator, :28437 target_url, :28471 log_url): a job with
+ *   `environment:` makes its deployment and statuses as github-actions[bot] (type Bot, the
+ *   identity of every GITHUB_TOKEN), with log_url/target_url the job's page in its run
+ *   (https://github.com/{owner}/{repo}/actions/runs/{run_id}/job/{job_id}); POST …/deployments
+ *   with a personal token makes them as that user, and log_url is whatever the caller sent.
+ * - actions/workflow-runs#get-a-workflow-run: GET …/actions/runs/{run_id} (actions: read) →
+ *   {id, path, head_sha, head_branch, event, status, conclusion, referenced_workflows
+ *   [{path: "owner/repo/.github/workflows/x.yml@ref", sha, ref}]}; 404 for no such run.
  * - Plans (docs "Deployments and environments", availability): required reviewers work in
  *   public repositories on every plan, in private ones only on GitHub Enterprise; anything else
  *   is the 422 putEnvironment answers.
@@ -60,7 +69,35 @@ export interface FakeDeployment {
   task?: string;
   environment: string;
   created_at: string;
-  statuses: Array<{ id: number; state: string; environment_url?: string; created_at: string }>;
+  statuses: Array<{
+    id: number;
+    state: string;
+    environment_url?: string;
+    created_at: string;
+    log_url?: string;
+    target_url?: string;
+    creator?: FakeActor;
+  }>;
+  creator?: FakeActor;
+}
+
+export interface FakeActor {
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+/** The identity of every GITHUB_TOKEN: what a workflow job's deployments are made by. */
+export const ACTIONS_BOT: FakeActor = { login: 'github-actions[bot]', type: 'Bot' };
+
+export interface FakeWorkflowRun {
+  id: number;
+  path: string;
+  head_sha: string;
+  head_branch: string;
+  event: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  referenced_workflows: Array<{ path: string; sha: string; ref?: string }>;
 }
 
 export interface FakeRepo {
@@ -81,6 +118,8 @@ export interface FakeRepo {
   protection: Map<string, Record<string, unknown>>;
   /** Ruleset rules by branch (GET …/rules/branches/{branch}). */
   rules: Map<string, Array<{ type: string; parameters?: Record<string, unknown> }>>;
+  /** Workflow runs by id (GET …/actions/runs/{id}). */
+  runs?: Map<number, FakeWorkflowRun>;
 }
 
 export interface FakeAccount {
@@ -134,10 +173,41 @@ export class FakeGitHub {
     return repo;
   }
 
-  /** Records a deployment as GitHub Actions does for a job with `environment:`. */
-  addDeployment(repo: string, d: { sha: string; ref?: string; environment: string; states: string[]; url?: string }) {
+  /**
+   * Records a deployment as GitHub Actions does for a job with `environment:`: made by
+   * github-actions[bot], its statuses pointing at the job's run, and that run (of the
+   * staging starter, which calls the kit's deploy-staging.yml) recorded too — successful when
+   * the deployment succeeded. `creator` and `run` make other records: a personal token's
+   * (creator alice, no run), or a run of another workflow, commit or outcome.
+   */
+  addDeployment(
+    repo: string,
+    d: {
+      sha: string;
+      ref?: string;
+      environment: string;
+      states: string[];
+      url?: string;
+      creator?: FakeActor;
+      /** false: no run (log_url empty); an object: the run's fields that differ. */
+      run?: false | Partial<FakeWorkflowRun>;
+      /** The status's log_url instead of the run's job page. */
+      logUrl?: string;
+    },
+  ) {
     const id = this.nextId++;
     const created = new Date(Date.UTC(2026, 10, 1) + id * 60_000).toISOString();
+    const creator = d.creator ?? ACTIONS_BOT;
+    let logUrl = d.logUrl ?? '';
+    if (d.run !== false && d.logUrl === undefined) {
+      const run = this.addRun(repo, {
+        head_sha: d.sha,
+        head_branch: d.ref ?? 'staging',
+        conclusion: d.states.includes('success') && !d.states.includes('failure') ? 'success' : 'failure',
+        ...(d.run ?? {}),
+      });
+      logUrl = `https://github.com/${repo}/actions/runs/${run.id}/job/${this.nextId++}`;
+    }
     const deployment: FakeDeployment = {
       id,
       sha: d.sha,
@@ -145,15 +215,42 @@ export class FakeGitHub {
       task: 'deploy',
       environment: d.environment,
       created_at: created,
+      creator,
       statuses: d.states.map((state) => ({
         id: this.nextId++,
         state,
         environment_url: state === 'success' ? (d.url ?? '') : '',
         created_at: created,
+        log_url: logUrl,
+        target_url: logUrl,
+        creator,
       })),
     };
     this.repo(repo).deployments.push(deployment);
     return deployment;
+  }
+
+  /** A workflow run: by default a successful push run of the staging starter calling the kit's deploy-staging.yml. */
+  addRun(repo: string, r: Partial<FakeWorkflowRun> & { head_sha: string }): FakeWorkflowRun {
+    const run: FakeWorkflowRun = {
+      id: this.nextId++,
+      path: '.github/workflows/staging.yml',
+      head_branch: 'staging',
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+      referenced_workflows: [
+        {
+          path: 'org/deploy-kit/.github/workflows/deploy-staging.yml@v1',
+          sha: '0123456789abcdef0123456789abcdef01234567',
+          ref: 'refs/tags/v1',
+        },
+      ],
+      ...r,
+    };
+    const fakeRepo = this.repo(repo);
+    (fakeRepo.runs ??= new Map()).set(run.id, run);
+    return run;
   }
 
   async start(): Promise<string> {
@@ -275,6 +372,11 @@ export class FakeGitHub {
       return send(res, 200, this.environmentJson(env));
     }
 
+    if (req.method === 'GET' && rest[0] === 'actions' && rest[1] === 'runs' && rest.length === 3) {
+      if (!need('actions:read')) return;
+      const run = repo.runs?.get(Number(rest[2]));
+      return run ? send(res, 200, run) : send(res, 404, { message: 'Not Found' });
+    }
     if (req.method === 'GET' && rest[0] === 'deployments' && rest.length === 1) {
       if (!need('deployments:read')) return;
       const q = url.searchParams;

@@ -30,10 +30,15 @@ export async function run(): Promise<void> {
   const client = githubClient({ token: inputs.token, apiUrl, log: core.info });
   const short = sha.slice(0, 12);
   const search = await core.group(`Deployments of ${short} to ${inputs.environment}`, async () => {
-    const result = await findSuccessfulDeployment(client, { repository, sha, environment: inputs.environment });
+    const result = await findSuccessfulDeployment(client, {
+      repository,
+      sha,
+      environment: inputs.environment,
+      workflow: inputs.workflow,
+    });
     for (const e of result.examined)
       core.info(
-        `deployment ${e.deployment.id} from ${e.deployment.ref} at ${e.deployment.created_at}: ${e.verdict} (${e.states.join(' ← ') || 'no status'})`,
+        `deployment ${e.deployment.id} from ${e.deployment.ref} at ${e.deployment.created_at}: ${e.verdict}${e.reason ? ` — ${e.reason}` : ''} (${e.states.join(' ← ') || 'no status'})`,
       );
     return result;
   });
@@ -68,7 +73,7 @@ export async function run(): Promise<void> {
             String(e.deployment.id),
             e.deployment.ref,
             e.deployment.created_at,
-            e.verdict,
+            e.reason ? `${e.verdict}: ${escapeHtml(e.reason)}` : e.verdict,
             e.states.join(' ← '),
           ]),
         ),
@@ -76,11 +81,15 @@ export async function run(): Promise<void> {
   });
 
   if (!search.found) {
+    const refused = search.examined.filter((e) => e.reason);
     const seen = search.examined.length
       ? `its ${search.examined.length} deployment(s) there did not succeed (${search.examined.map((e) => e.verdict).join(', ')})`
       : 'it was never deployed there';
+    const why = refused.length
+      ? ` Refused as not made by a successful run of ${inputs.workflow} on this commit: ${refused.map((e) => `deployment ${e.deployment.id} — ${e.reason}`).join('; ')}.`
+      : '';
     throw new KitError(
-      `Commit ${short} has no successful deployment to the ${inputs.environment} environment: ${seen}. Deploy this commit to ${inputs.environment} first (push it to the staging branch), then re-run this workflow.`,
+      `Commit ${short} has no successful deployment to the ${inputs.environment} environment: ${seen}.${why} Deploy this commit to ${inputs.environment} first (push it to the staging branch), then re-run this workflow.`,
     );
   }
   setOutputs(spec, {

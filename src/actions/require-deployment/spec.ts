@@ -24,7 +24,8 @@ export const spec = defineAction({
       parse: optional(z.string().trim().toLowerCase().regex(SHA, 'not a full 40-character commit SHA')),
     },
     token: {
-      description: 'A token that can read deployments: the job token with `permissions: deployments: read`.',
+      description:
+        'A token that can read deployments and workflow runs: the job token with `permissions: deployments: read, actions: read`.',
       required: true,
       secret: true,
       example: '${{ github.token }}',
@@ -33,6 +34,15 @@ export const spec = defineAction({
     repository: {
       description: 'owner/name; empty: the repository the workflow runs in (GITHUB_REPOSITORY).',
       parse: optional(z.string().trim().regex(REPOSITORY, 'not owner/name')),
+    },
+    workflow: {
+      description:
+        "Whose records count: the workflow file whose successful run on this commit made the deployment — the run's own file or a reusable workflow it calls (default: the kit's `deploy-staging.yml`, which the staging starters call). The deployment and its success status must be made by github-actions[bot] (a workflow's token) and name that run; a record created by hand through the API is refused. `*`: a successful run of any workflow. Needs `actions: read` besides `deployments: read`.",
+      default: 'deploy-staging.yml',
+      parse: z
+        .string()
+        .trim()
+        .regex(/^(\*|[A-Za-z0-9._-]+\.ya?ml)$/, 'not a workflow file name (deploy-staging.yml) or *'),
     },
     'min-age': {
       description:
