@@ -36,6 +36,16 @@ describe('every workflow', () => {
         if (step.run) expect([id, step.run]).not.toEqual([id, expect.stringContaining('${{')]);
   });
 
+  it.each(runnable)('%s: deploy secrets are read only in a job with an environment (after its approval)', (file) => {
+    // Outside an environment only the notification and release-issue tokens may be read.
+    const allowed = new Set(['NOTIFY_WEBHOOK', 'SLACK_BOT_TOKEN', 'APPROVAL_TOKEN', 'GITHUB_TOKEN']);
+    for (const [id, job] of Object.entries(readWorkflow(file).jobs)) {
+      if (job.uses || job.environment) continue;
+      const read = [...JSON.stringify(job).matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
+      expect([id, read.filter((name) => !allowed.has(name))]).toEqual([id, []]);
+    }
+  });
+
   it.each(runnable)('%s: third-party actions are pinned to a full commit SHA', (file) => {
     for (const job of Object.values(readWorkflow(file).jobs))
       for (const step of job.steps ?? [])
