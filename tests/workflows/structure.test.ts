@@ -53,6 +53,25 @@ describe('every workflow', () => {
   });
 });
 
+describe('callers pin the kit to a commit (secrets are never handed to a movable tag)', () => {
+  // `@<40 hex> # vX.Y.Z`: the form Dependabot and Renovate update. The starters carry the
+  // documented placeholder (all zeros), which GitHub cannot resolve: a copied file fails
+  // until its user pins the release they use (README "Production safety").
+  const PINNED = /@[0-9a-f]{40} # v\d+\.\d+\.\d+(?: .*)?$/;
+  const kitUses = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /^\s*(?:- )?uses: [\w.-]+\/deploy-kit[/@]/.test(line));
+  it.each([...all.filter((file) => file.startsWith('workflows/')), 'README.md'])('%s', (file) => {
+    const lines = kitUses(file);
+    if (file.startsWith('workflows/')) expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(PINNED);
+  });
+  it('the check catches a movable tag', () => {
+    expect('    uses: org/deploy-kit/.github/workflows/deploy-staging.yml@v1').not.toMatch(PINNED);
+  });
+});
+
 describe('the reusable workflows', () => {
   it.each(reusable)('%s: one deploy at a time per environment, never cancelled half-way', (file) => {
     const jobs = Object.values(readWorkflow(file).jobs).filter((job) => job.environment);
