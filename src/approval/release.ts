@@ -128,16 +128,26 @@ export interface CommitLine {
   author: string;
 }
 
-/** Commits in head that base does not have (at most the 250 the compare API returns). */
+export interface ChangedFile {
+  filename: string;
+  /** added, removed, modified, renamed, copied, changed, unchanged */
+  status: string;
+}
+
+/** The compare API lists at most 300 changed files (docs.github.com/rest/commits/commits#compare-two-commits). */
+export const COMPARE_FILES_CAP = 300;
+
+/** Commits in head that base does not have (at most the 250 the compare API returns), and the files they change. */
 export async function commitsBetween(
   github: GitHubClient,
   repo: Repo,
   base: string,
   head: string,
-): Promise<{ total: number; commits: CommitLine[] }> {
+): Promise<{ total: number; commits: CommitLine[]; files: ChangedFile[] }> {
   const { data } = await github.rest.repos.compareCommits({ ...repo, base, head });
   return {
     total: data.total_commits,
+    files: (data.files ?? []).map((f) => ({ filename: f.filename, status: f.status })),
     commits: data.commits.map((c) => ({
       sha: c.sha,
       title: (c.commit.message.split('\n')[0] ?? '').trim(),

@@ -34,6 +34,7 @@ export async function run(): Promise<void> {
         environment: inputs.environment,
         approvers: inputs.approvers,
         plan: inputs.plan,
+        migrationsDirectory: inputs.migrationsDirectory,
         label: inputs.label,
         runUrl,
         runId: Number(process.env.GITHUB_RUN_ID) || undefined,

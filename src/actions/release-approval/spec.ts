@@ -58,6 +58,11 @@ export const spec = defineAction({
       description: "The pending migrations, as migrate's dry-run `plan` output (markdown), shown in the release issue.",
       parse: text(),
     },
+    'migrations-directory': {
+      description:
+        '`open`, without `plan`: the migrations folder (from the repository root); the release issue lists its files changed between the commit the environment runs and this one — no database secret needed before the approval.',
+      parse: optional(text()),
+    },
     label: {
       description: 'Label of release issues (created if missing).',
       default: 'release-approval',
