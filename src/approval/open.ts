@@ -6,7 +6,9 @@
 import { type GitHubClient, type IssueJson, type Repo, orNotFound, repoPath } from './github.js';
 import {
   type Approver,
+  type ChangedFile,
   type CommitLine,
+  COMPARE_FILES_CAP,
   type LiveRelease,
   type ReleaseRecord,
   approverName,
@@ -26,6 +28,12 @@ export interface OpenOptions {
   plan: string;
   /** How long the commit has been live on staging (require-deployment's soak message), for the approver. */
   soak?: string;
+  /**
+   * Without a plan: the migrations folder, whose files changed between what runs in the
+   * environment and this commit are listed instead — read from the repository, so the job
+   * that opens the issue (before any approval) never needs the database's secret.
+   */
+  migrationsDirectory?: string;
   label: string;
   /** The login that opens release issues: issues by anyone else with the label are not ours. */
   issueAuthor?: string;
@@ -156,6 +164,28 @@ export async function findReleaseIssue(
   return undefined;
 }
 
+/** The migration files this release adds or changes, from the compare of the live commit and this one. */
+export function migrationFiles(
+  directory: string,
+  environment: string,
+  live: LiveRelease | undefined,
+  changes: { files: ChangedFile[] } | undefined,
+): string {
+  const dir = directory.replace(/^\.\/+/, '').replace(/\/+$/, '');
+  const where = `\`${inert(dir)}/\``;
+  if (!live)
+    return `Every migration in ${where} that the database has not applied yet: nothing was deployed to ${environment} by the kit before, so there is nothing to compare with. The production job lists and applies them after the approval.`;
+  if (!changes) return `None: ${environment} already runs this commit.`;
+  const files = changes.files.filter((f) => f.filename.startsWith(`${dir}/`));
+  const note = `Files in ${where} changed since the commit ${environment} runs (read from the repository; the production job compares them with the database after the approval).`;
+  const cap =
+    changes.files.length >= COMPARE_FILES_CAP
+      ? `\n\nThe comparison lists only the first ${COMPARE_FILES_CAP} changed files: there may be more.`
+      : '';
+  if (!files.length) return `No migration file changed in ${where}.${cap}`;
+  return `${note}\n\n${files.map((f) => `- \`${inert(f.filename)}\` (${f.status})`).join('\n')}${cap}`;
+}
+
 /** Untrusted text (commit titles, file names) cannot open HTML comments or mention people. */
 export function inert(text: string): string {
   return text.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@/g, '@\u200b');
@@ -165,7 +195,7 @@ function renderBody(
   repo: Repo,
   options: OpenOptions,
   live: LiveRelease | undefined,
-  changes: { total: number; commits: CommitLine[] } | undefined,
+  changes: { total: number; commits: CommitLine[]; files: ChangedFile[] } | undefined,
 ): string {
   const base = `${options.serverUrl}/${repo.owner}/${repo.repo}`;
   const short = options.sha.slice(0, 7);
@@ -193,7 +223,13 @@ function renderBody(
     lines.push(`### Changes`, '', `None: ${options.environment} already runs this commit.`);
   }
   lines.push('', '### Pending migrations', '');
-  lines.push(options.plan.trim() ? inert(options.plan.trim()) : 'No migration plan was given to the release check.');
+  lines.push(
+    options.plan.trim()
+      ? inert(options.plan.trim())
+      : options.migrationsDirectory
+        ? migrationFiles(options.migrationsDirectory, options.environment, live, changes)
+        : 'No migration plan was given to the release check.',
+  );
   lines.push(
     '',
     '### How to approve',

@@ -141,6 +141,15 @@ export interface CommitLine {
   author: string;
 }
 
+export interface ChangedFile {
+  filename: string;
+  /** added, removed, modified, renamed, copied, changed, unchanged */
+  status: string;
+}
+
+/** The compare API lists at most 300 changed files (docs.github.com/rest/commits/commits#compare-two-commits). */
+export const COMPARE_FILES_CAP = 300;
+
 /** The fields of a comparison (schema "commit-comparison") the kit reads. */
 export interface Comparison {
   status: string;
@@ -150,18 +159,20 @@ export interface Comparison {
     commit: { message: string; author: { name?: string } | null };
     author: { login: string } | null;
   }>;
+  files?: ChangedFile[];
 }
 
-/** Commits in head that base does not have (at most the 250 the compare API returns). */
+/** Commits in head that base does not have (at most the 250 the compare API returns), and the files they change. */
 export async function commitsBetween(
   github: GitHubClient,
   repo: Repo,
   base: string,
   head: string,
-): Promise<{ total: number; commits: CommitLine[] }> {
+): Promise<{ total: number; commits: CommitLine[]; files: ChangedFile[] }> {
   const { data } = await github.request<Comparison>('GET', repoPath(repo, `/compare/${base}...${head}`));
   return {
     total: data.total_commits,
+    files: (data.files ?? []).map((f) => ({ filename: f.filename, status: f.status })),
     commits: data.commits.map((c) => ({
       sha: c.sha,
       title: (c.commit.message.split('\n')[0] ?? '').trim(),

@@ -110,6 +110,40 @@ describe('parsing', () => {
 });
 
 describe('open', () => {
+  it('without a plan (no database secret before the approval): lists the migration files changed since production', async () => {
+    const v3 = gh.addCommit('feat: refunds', 'alice', [
+      { filename: 'migrations/004_add_refunds.sql', status: 'added' },
+      { filename: 'migrations/002_orders.sql', status: 'modified' },
+      { filename: 'src/refunds.ts', status: 'added' },
+    ]);
+    gh.tag('v1.2.0', v3);
+    const run = gh.addRun({
+      id: nextRun++,
+      path: WORKFLOW,
+      event: 'push',
+      head_branch: 'v1.2.0',
+      head_sha: v3,
+      actor: 'pusher',
+    });
+    const opened = await openReleaseIssue(client(), repo, {
+      runId: run.id,
+      tag: 'v1.2.0',
+      sha: v3,
+      environment: 'production',
+      approvers,
+      plan: '',
+      migrationsDirectory: './migrations',
+      label: 'release-approval',
+      serverUrl: 'https://github.com',
+    });
+    const body = gh.issue(opened.issueNumber)?.body ?? '';
+    const section = body.slice(body.indexOf('### Pending migrations'), body.indexOf('### How to approve'));
+    expect(section).toContain('Files in `migrations/` changed since the commit production runs');
+    expect(section).toContain('- `migrations/004_add_refunds.sql` (added)');
+    expect(section).toContain('- `migrations/002_orders.sql` (modified)');
+    expect(section).not.toContain('src/refunds.ts');
+  });
+
   it('opens one issue per tag with the commit, the changes since production, the plan and how to approve', async () => {
     const first = await openFor();
     expect(first).toMatchObject({ action: 'created', state: 'pending', commitCount: 2 });

@@ -47,6 +47,8 @@ export interface FakeCommit {
   sha: string;
   message: string;
   author: string;
+  /** The files it changes (compare's `files`: filename, status). */
+  files?: Array<{ filename: string; status: string }>;
 }
 
 interface Issue {
@@ -271,9 +273,9 @@ export class FakeGitHub {
     return this;
   }
 
-  addCommit(message: string, author = 'dev'): string {
+  addCommit(message: string, author = 'dev', files?: FakeCommit['files']): string {
     const sha = createHash('sha1').update(`${this.commits.length}:${message}`).digest('hex');
-    this.commits.push({ sha, message, author });
+    this.commits.push({ sha, message, author, ...(files ? { files } : {}) });
     return sha;
   }
 
@@ -852,7 +854,7 @@ export class FakeGitHub {
           commit: { message: c.message, author: { name: c.author, email: `${c.author}@example.com`, date: '' } },
           author: this.users.has(c.author.toLowerCase()) ? this.userJson(c.author) : null,
         })),
-        files: [],
+        files: ahead.flatMap((c) => c.files ?? []),
       });
       return true;
     }

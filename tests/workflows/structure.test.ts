@@ -36,10 +36,39 @@ describe('every workflow', () => {
         if (step.run) expect([id, step.run]).not.toEqual([id, expect.stringContaining('${{')]);
   });
 
+  it.each(runnable)('%s: deploy secrets are read only in a job with an environment (after its approval)', (file) => {
+    // Outside an environment only the notification and release-issue tokens may be read.
+    const allowed = new Set(['NOTIFY_WEBHOOK', 'SLACK_BOT_TOKEN', 'APPROVAL_TOKEN', 'GITHUB_TOKEN']);
+    for (const [id, job] of Object.entries(readWorkflow(file).jobs)) {
+      if (job.uses || job.environment) continue;
+      const read = [...JSON.stringify(job).matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
+      expect([id, read.filter((name) => !allowed.has(name))]).toEqual([id, []]);
+    }
+  });
+
   it.each(runnable)('%s: third-party actions are pinned to a full commit SHA', (file) => {
     for (const job of Object.values(readWorkflow(file).jobs))
       for (const step of job.steps ?? [])
         if (step.uses && !step.uses.startsWith('$/')) expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+  });
+});
+
+describe('callers pin the kit to a commit (secrets are never handed to a movable tag)', () => {
+  // `@<40 hex> # vX.Y.Z`: the form Dependabot and Renovate update. The starters carry the
+  // documented placeholder (all zeros), which GitHub cannot resolve: a copied file fails
+  // until its user pins the release they use (README "Production safety").
+  const PINNED = /@[0-9a-f]{40} # v\d+\.\d+\.\d+(?: .*)?$/;
+  const kitUses = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /^\s*(?:- )?uses: [\w.-]+\/deploy-kit[/@]/.test(line));
+  it.each([...all.filter((file) => file.startsWith('workflows/')), 'README.md'])('%s', (file) => {
+    const lines = kitUses(file);
+    if (file.startsWith('workflows/')) expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(PINNED);
+  });
+  it('the check catches a movable tag', () => {
+    expect('    uses: org/deploy-kit/.github/workflows/deploy-staging.yml@v1').not.toMatch(PINNED);
   });
 });
 

@@ -36,6 +36,7 @@ export async function run(): Promise<void> {
         approvers: inputs.approvers,
         plan: inputs.plan,
         soak: inputs.soak,
+        migrationsDirectory: inputs.migrationsDirectory,
         label: inputs.label,
         runUrl,
         runId: Number(process.env.GITHUB_RUN_ID) || undefined,

@@ -64,6 +64,11 @@ export const spec = defineAction({
       example: 'live on staging for 26 h, no incident',
       parse: optional(text()),
     },
+    'migrations-directory': {
+      description:
+        '`open`, without `plan`: the migrations folder (from the repository root); the release issue lists its files changed between the commit the environment runs and this one — no database secret needed before the approval.',
+      parse: optional(text()),
+    },
     label: {
       description: 'Label of release issues (created if missing).',
       default: 'release-approval',
