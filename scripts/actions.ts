@@ -36,5 +36,8 @@ export function bundlePath(actionYml: string, name: string): string {
   return `${'../'.repeat(depth)}dist/${name}/index.js`;
 }
 
+/** The placeholder pin the READMEs show (README "Production safety": a full commit SHA, the version in a comment). */
+export const PINNED = '0000000000000000000000000000000000000000 # v1.0.0';
+
 export const usesRef = (name: string): string =>
-  name === 'deploy' ? 'org/deploy-kit/deploy@v1' : `org/deploy-kit/actions/${name}@v1`;
+  name === 'deploy' ? `org/deploy-kit/deploy@${PINNED}` : `org/deploy-kit/actions/${name}@${PINNED}`;
