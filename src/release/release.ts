@@ -42,6 +42,16 @@ export interface ReleaseProgress {
   failure?: string;
   /** Services that could not be confirmed back, with what is live: said loudly by the caller. */
   rollbackProblems?: string[];
+  /** A freeze window this release was deployed in anyway (require-deployment's freeze-bypass-reason). */
+  freezeBypass?: FreezeBypass;
+}
+
+export interface FreezeBypass {
+  reason: string;
+  /** The window, as its freeze line says it ("Fri 16:00 - Mon 08:00 Europe/Berlin"). */
+  window?: string;
+  /** Who started the run that bypassed it (GITHUB_TRIGGERING_ACTOR). */
+  by?: string;
 }
 
 export interface ReleaseDeps {
@@ -235,5 +245,14 @@ export function releaseJson(progress: ReleaseProgress): Record<string, unknown> 
       smoke: entry.smoke ?? null,
       'rolled-back-to': entry.rolledBackTo ?? null,
     };
-  return { version: progress.version, environment: progress.environment, status: progress.status, services };
+  const bypass = progress.freezeBypass;
+  return {
+    version: progress.version,
+    environment: progress.environment,
+    status: progress.status,
+    services,
+    ...(bypass
+      ? { 'freeze-bypass': { reason: bypass.reason, window: bypass.window ?? null, by: bypass.by ?? null } }
+      : {}),
+  };
 }

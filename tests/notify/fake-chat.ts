@@ -8,7 +8,14 @@
  * - Slack Web API chat.postMessage / chat.update: `Authorization: Bearer xoxb-…`; always HTTP 200
  *   with {ok: true, channel, ts, message} or {ok: false, error}: not_authed, invalid_auth,
  *   channel_not_found (chat.update takes a channel id, not a name), no_text, message_not_found
- *   (api.slack.com/methods/chat.update "Errors").
+ *   (api.slack.com/methods/chat.update "Errors"). Both take `metadata` {event_type,
+ *   event_payload}, kept with the message and never shown (docs.slack.dev/messaging/message-metadata);
+ *   chat.update without it keeps the message's metadata.
+ * - Slack conversations.history {channel, limit, include_all_metadata} (JSON bodies accepted;
+ *   bot scopes channels:history / groups:history): {ok: true, messages: [{type, ts, text,
+ *   metadata}], has_more}, newest first, `metadata` only with include_all_metadata; a token
+ *   without the scope gets {ok: false, error: "missing_scope", needed, provided}
+ *   (docs.slack.dev/reference/methods/conversations.history "Errors").
  * - Discord Execute Webhook: POST /api/webhooks/{id}/{token}[?wait=true] with JSON {content,
  *   allowed_mentions}; 204 without wait, 200 and the message with wait=true; 404
  *   {"message": "Unknown Webhook", "code": 10015}; 400 {"message": "Cannot send an empty
@@ -31,7 +38,11 @@ export class FakeChat {
   readonly requests: ChatRequest[] = [];
   /** Slack channels by id: their messages by ts. */
   readonly slack = new Map<string, Map<string, string>>([['C0DEPLOYS', new Map()]]);
-  readonly slackTokens = new Set(['xoxb-fake-bot-token-0123456789']);
+  readonly slackTokens = new Set(['xoxb-fake-bot-token-0123456789', 'xoxb-fake-chat-write-only-00000']);
+  /** Tokens with channels:history (the others have chat:write only). */
+  readonly slackHistoryTokens = new Set(['xoxb-fake-bot-token-0123456789']);
+  /** Message metadata by ts. */
+  readonly slackMetadata = new Map<string, unknown>();
   readonly discordHooks = new Map([['1234567890', 'discord-hook-token-abcdef']]);
   readonly discordMessages: string[] = [];
   readonly jsonPosts: unknown[] = [];
@@ -58,7 +69,8 @@ export class FakeChat {
         this.requests.push(record);
         if (url.pathname === '/slow') return; // never answers
         if (url.pathname.startsWith('/services/')) return this.slackWebhook(record, res);
-        if (url.pathname.startsWith('/api/chat.')) return this.slackApi(record, res);
+        if (url.pathname.startsWith('/api/chat.') || url.pathname === '/api/conversations.history')
+          return this.slackApi(record, res);
         if (url.pathname.startsWith('/api/webhooks/')) return this.discord(record, res);
         if (url.pathname === '/hook') {
           this.jsonPosts.push(JSON.parse(body));
@@ -96,18 +108,43 @@ export class FakeChat {
     const answer = (data: Record<string, unknown>) => send(res, 200, JSON.stringify(data));
     const auth = String(req.headers.authorization ?? '');
     if (!auth) return answer({ ok: false, error: 'not_authed' });
-    if (!this.slackTokens.has(auth.replace(/^Bearer /, ''))) return answer({ ok: false, error: 'invalid_auth' });
-    const args = JSON.parse(req.body || '{}') as { channel?: string; ts?: string; text?: string };
+    const token = auth.replace(/^Bearer /, '');
+    if (!this.slackTokens.has(token)) return answer({ ok: false, error: 'invalid_auth' });
+    const args = JSON.parse(req.body || '{}') as {
+      channel?: string;
+      ts?: string;
+      text?: string;
+      metadata?: unknown;
+      limit?: number;
+      include_all_metadata?: boolean;
+    };
     const channel = this.slack.get(args.channel ?? '');
+    if (req.path === '/api/conversations.history') {
+      if (!this.slackHistoryTokens.has(token))
+        return answer({ ok: false, error: 'missing_scope', needed: 'channels:history', provided: 'chat:write' });
+      if (!channel) return answer({ ok: false, error: 'channel_not_found' });
+      const limit = Math.min(args.limit ?? 100, 999);
+      const messages = [...channel.entries()]
+        .sort(([a], [b]) => Number(b) - Number(a))
+        .map(([ts, text]) => ({
+          type: 'message',
+          ts,
+          text,
+          ...(args.include_all_metadata && this.slackMetadata.has(ts) ? { metadata: this.slackMetadata.get(ts) } : {}),
+        }));
+      return answer({ ok: true, messages: messages.slice(0, limit), has_more: messages.length > limit });
+    }
     if (!channel) return answer({ ok: false, error: 'channel_not_found' });
     if (!args.text) return answer({ ok: false, error: 'no_text' });
     if (req.path === '/api/chat.postMessage') {
       const ts = `${this.ts++}.000100`;
       channel.set(ts, args.text);
+      if (args.metadata) this.slackMetadata.set(ts, args.metadata);
       return answer({ ok: true, channel: args.channel, ts, message: { text: args.text, ts } });
     }
     if (!args.ts || !channel.has(args.ts)) return answer({ ok: false, error: 'message_not_found' });
     channel.set(args.ts, args.text);
+    if (args.metadata) this.slackMetadata.set(args.ts, args.metadata);
     answer({ ok: true, channel: args.channel, ts: args.ts, text: args.text });
   }
 

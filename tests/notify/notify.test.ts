@@ -156,7 +156,7 @@ describe('notify (compiled action, fake Slack and Discord)', () => {
     const ts = first.outputs['message-ts'] as string;
     expect(ts).toMatch(/^\d+\.\d+$/);
     expect(first.outputs['channel-id']).toBe('C0DEPLOYS');
-    expect(chat.requests[0]?.headers.authorization).toBe(`Bearer ${BOT}`);
+    expect(chat.requests[1]?.headers.authorization).toBe(`Bearer ${BOT}`);
     for (const status of ['awaiting-approval', 'deploying']) {
       const step = await notify({ ...base, status, 'message-ts': ts, 'approved-by': 'octo' });
       expect(step.outputs['message-ts']).toBe(ts);
@@ -167,6 +167,7 @@ describe('notify (compiled action, fake Slack and Discord)', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.[1]).toContain('v1.5.0 → production* is live');
     expect(chat.requests.map((r) => r.path)).toEqual([
+      '/api/conversations.history', // no message-ts: is there a message about v1.5.0 already? no
       '/api/chat.postMessage',
       '/api/chat.update',
       '/api/chat.update',
@@ -181,6 +182,64 @@ describe('notify (compiled action, fake Slack and Discord)', () => {
     expect(bad.exitCode).toBe(0);
     expect(bad.annotations[0]?.message).toBe('Could not notify the Slack bot: chat.postMessage: invalid_auth');
     expectSecretKept(bad, 'xoxb-revoked-000000000');
+  });
+
+  it('Slack bot across runs (approval: comment): the /approve run finds the release’s message by its metadata and updates it', async () => {
+    const base = { 'slack-token': BOT, channel: 'C0DEPLOYS', environment: 'production' };
+    const channel = chat.slack.get('C0DEPLOYS') as Map<string, string>;
+    // The tag push's run: started, then awaiting approval (the ts handed on within the run).
+    const started = await notify({ ...base, version: 'v2.0.0', status: 'started' });
+    const ts = started.outputs['message-ts'] as string;
+    expect(chat.slackMetadata.get(ts)).toEqual({
+      event_type: 'deploy_kit_release',
+      event_payload: { repository: 'acme/shop', environment: 'production', version: 'v2.0.0' },
+    });
+    await notify({ ...base, version: 'v2.0.0', status: 'awaiting-approval', 'message-ts': ts });
+    // Meanwhile other messages land in the channel: another release, another repository's v2.0.0.
+    const other = await notify({ ...base, version: 'v1.9.9', status: 'started' });
+    const elsewhere = await notify(
+      { ...base, version: 'v2.0.0', status: 'started' },
+      { GITHUB_REPOSITORY: 'acme/blog' },
+    );
+    expect(new Set([ts, other.outputs['message-ts'], elsewhere.outputs['message-ts']]).size).toBe(3);
+
+    // The /approve comment's run: a new run, no message-ts from the tag push's gate job.
+    chat.requests.length = 0;
+    const count = channel.size;
+    const deploying = await notify({ ...base, version: 'v2.0.0', status: 'deploying', 'approved-by': 'alice' });
+    expect(deploying.exitCode).toBe(0);
+    expect(deploying.outputs['message-ts']).toBe(ts);
+    expect(deploying.log).toContain(`found this release's message (${ts}) in the channel: updating it`);
+    expect(chat.requests.map((r) => r.path)).toEqual(['/api/conversations.history', '/api/chat.update']);
+    // Slack's documented arguments: the channel id, a page of history, the metadata included.
+    expect(JSON.parse(chat.requests[0]?.body ?? '{}')).toEqual({
+      channel: 'C0DEPLOYS',
+      limit: 200,
+      include_all_metadata: true,
+    });
+    expect(JSON.parse(chat.requests[1]?.body ?? '{}')).toMatchObject({ channel: 'C0DEPLOYS', ts });
+    expect(channel.get(ts)).toContain('Approved by alice');
+    const live = await notify({ ...base, 'message-ts': ts, release: JSON.stringify({ ...record, version: 'v2.0.0' }) });
+    expect(live.outputs['message-ts']).toBe(ts);
+    expect(channel.size).toBe(count); // updated in place, nothing new posted
+    expect(channel.get(ts)).toContain('v2.0.0 → production* is live');
+    expect(channel.get(other.outputs['message-ts'] as string)).toContain('v1.9.9');
+    expectSecretKept(deploying, BOT);
+
+    // A token without channels:history: the run posts its own message, with a warning naming the scope.
+    const writeOnly = await notify({
+      ...base,
+      'slack-token': 'xoxb-fake-chat-write-only-00000',
+      version: 'v2.0.0',
+      status: 'deploying',
+    });
+    expect(writeOnly.exitCode).toBe(0);
+    expect(writeOnly.outputs['message-ts']).not.toBe(ts);
+    expect(writeOnly.outputs.sent).toBe('true');
+    expect(writeOnly.annotations.find((a) => a.level === 'warning')?.message).toContain(
+      'Add the scope channels:history (groups:history for a private channel)',
+    );
+    expectSecretKept(writeOnly, 'xoxb-fake-chat-write-only-00000');
   });
 
   it('plain JSON webhook: the note as JSON; a 500 warns', async () => {

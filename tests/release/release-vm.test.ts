@@ -74,7 +74,13 @@ describe('release of two vm services (host: local)', () => {
       ...extra,
       cwd: workspace,
       inputs: { environment: 'production', version, timeout: '2m', ...extra.inputs },
-      env: { GITHUB_SHA: sha, GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: github.url, SSH_KEY: SSH_KEY },
+      env: {
+        GITHUB_SHA: sha,
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_API_URL: github.url,
+        SSH_KEY: SSH_KEY,
+        ...extra.env,
+      },
     });
   const live = (name: string) => path.basename(readlinkSync(path.join(appDir(name), 'current')));
   const version = async (name: string) =>
@@ -161,6 +167,30 @@ describe('release of two vm services (host: local)', () => {
     expect(JSON.stringify(run.state)).not.toMatch(/token/i);
   });
 
+  test('deployed inside a freeze window anyway: the bypass (reason, window, who) is in the release record and the summary', async () => {
+    manifest({ api: source('api', 'v6'), web: source('web', 'v6') });
+    const reason = 'incident 4711: the checkout fix cannot wait for Monday';
+    const run = await release('v6', {
+      inputs: {
+        'github-token': 'ghs_release_token',
+        'freeze-bypass-reason': reason,
+        'freeze-window': 'Fri 16:00 - Mon 08:00 Europe/Berlin',
+      },
+      env: { GITHUB_ACTOR: 'pusher', GITHUB_TRIGGERING_ACTOR: 'alice' },
+    });
+    expect(run.exitCode).toBe(0);
+    const bypass = { reason, window: 'Fri 16:00 - Mon 08:00 Europe/Berlin', by: 'alice' };
+    expect(JSON.parse(run.outputs.release as string)['freeze-bypass']).toEqual(bypass);
+    // The GitHub Deployment's payload (what require-deployment and the rollback workflow read).
+    const recorded = github.deployments.find((d) => (d.payload as { version?: string }).version === 'v6');
+    expect((recorded?.payload as Record<string, unknown>)['freeze-bypass']).toEqual(bypass);
+    expect(run.summary).toContain(
+      `⚠️ Freeze window bypassed (Fri 16:00 - Mon 08:00 Europe/Berlin) by alice: incident 4711: the checkout fix cannot wait for Monday`,
+    );
+    // Without a bypass the record says nothing about freezes.
+    expect(github.deployments.some((d) => 'freeze-bypass' in (d.payload as object) && d !== recorded)).toBe(false);
+  });
+
   test('a bad manifest fails before anything is touched, naming service and key', async () => {
     writeFileSync(
       path.join(workspace, 'deploy-kit.yml'),
@@ -172,6 +202,6 @@ describe('release of two vm services (host: local)', () => {
     expect(message).toContain('service "api", key "port": "nope" is not a whole number');
     expect(message).toContain('service "api", key "needs": "db" is not a service');
     expect(message).toContain('service "web", key "token-env": the environment variable RAILWAY_TOKEN is not set');
-    expect(await version('api')).toBe('v1');
+    expect(await version('api')).toBe('v6'); // the last release that went live (the freeze bypass)
   });
 });

@@ -31,5 +31,35 @@ describe('soak time and freeze bypass, through the production workflow', () => {
     expect(sim.jobs['release-issue']?.result).toBe('success');
     expect(opened.map((c) => c.with.soak)).toEqual([SOAK]);
   });
-});
 
+  it('a freeze window bypassed when the production job starts → its reason and window go to the release record', async () => {
+    const released: StepCall[] = [];
+    const window = 'Fri 16:00 - Mon 08:00 Europe/Berlin';
+    const reason = 'incident 4711: checkout fix';
+    const sim = await simulate({
+      name: 'freeze bypass → release record',
+      workflow: PRODUCTION,
+      inputs: {
+        manifest: 'deploy-kit.yml',
+        'test-commands': 'npm test',
+        'migration-tool': 'none',
+        freeze: window,
+        'freeze-bypass-reason': reason,
+      },
+      secrets: { RAILWAY_TOKEN: 'token' },
+      github: { event_name: 'push', ref: 'refs/tags/v1.2.0' },
+      steps: {
+        // require-deployment's outputs inside the window with a bypass reason (src/actions/require-deployment/main.ts).
+        freeze: {
+          run: async (call) => ({
+            outputs: { freeze: window, 'freeze-bypassed': call.with['freeze-bypass-reason'] ?? '' },
+          }),
+        },
+        release: { run: async (call) => (released.push(call), { outputs: { status: 'success' } }) },
+      },
+    });
+    expect(sim.jobs.production?.result).toBe('success');
+    expect(released).toHaveLength(1);
+    expect(released[0]?.with).toMatchObject({ 'freeze-bypass-reason': reason, 'freeze-window': window });
+  });
+});

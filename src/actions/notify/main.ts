@@ -74,6 +74,8 @@ export async function run(): Promise<void> {
     'channel-id': bot?.channel ?? (bot ? inputs.channel : undefined),
   });
   for (const [target, sent] of results) {
+    if (sent.found) core.info(`${target}: ${sent.found}.`);
+    if (sent.warning) core.warning(sent.warning, { title: 'One Slack message per release' });
     if (sent.ok) core.info(`Notified the ${target}: ${note.version} → ${note.environment} ${note.state}.`);
     // A notification never fails a deploy: it is a warning, and the job goes on.
     else core.warning(`Could not notify the ${target}: ${sent.problem}`, { title: 'Notification not sent' });

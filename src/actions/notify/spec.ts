@@ -31,7 +31,7 @@ export const spec = defineAction({
     },
     'slack-token': {
       description:
-        'A Slack bot token (`xoxb-…`, scope `chat:write`): with `channel`, posts one message per release and updates it.',
+        "A Slack bot token (`xoxb-…`, scope `chat:write`): with `channel`, posts one message per release and updates it. Without `message-ts`, the release's message from an earlier run (the tag push's, seen from the `/approve` run) is found in the channel's latest messages by its metadata, which needs the scope `channels:history` (`groups:history` for a private channel); without it each run posts its own message, with a warning.",
       secret: true,
       example: '${{ secrets.SLACK_BOT_TOKEN }}',
       parse: optional(text()),
@@ -43,7 +43,7 @@ export const spec = defineAction({
     },
     'message-ts': {
       description:
-        "The `message-ts` output of this release's first notify step: that Slack message is updated instead of posting a new one.",
+        "The `message-ts` output of this release's first notify step: that Slack message is updated instead of posting a new one. Empty: the release's message is looked for in the channel's history (see `slack-token`).",
       example: '${{ needs.start.outputs.message-ts }}',
       parse: optional(
         via(text(), (v) => (/^\d+\.\d+$/.test(v) ? v : new Fail('not a Slack message ts such as 1405894322.002768'))),

@@ -11,6 +11,7 @@ import { runSmokeStep } from '../../providers/smoke-step.js';
 import { type PlannedService, type ReleasePlan, planRelease } from '../../release/plan.js';
 import { recordRelease } from '../../release/record.js';
 import {
+  type FreezeBypass,
   type ReleaseDeps,
   type ReleaseProgress,
   releaseJson,
@@ -115,8 +116,16 @@ export async function post(): Promise<void> {
   await finish(inputs, plan, progress);
 }
 
+/** The freeze window this run bypassed, and who started it: for the release record and the summary. */
+function freezeBypassOf(inputs: Inputs): FreezeBypass | undefined {
+  if (!inputs.freezeBypassReason) return undefined;
+  const by = process.env.GITHUB_TRIGGERING_ACTOR || process.env.GITHUB_ACTOR || undefined;
+  return { reason: inputs.freezeBypassReason, window: inputs.freezeWindow, by };
+}
+
 async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgress): Promise<void> {
   core.saveState(DONE, 'true');
+  progress.freezeBypass = freezeBypassOf(inputs);
   const primary = plan.services.find((s) => s.primary) ?? plan.services[0];
   const url = progress.services.find((s) => s.name === primary?.name)?.deployment?.url;
   const names = (pick: (s: ReleaseProgress['services'][number]) => boolean) =>
@@ -129,6 +138,11 @@ async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgre
     'rolled-back': names((s) => s.rollback === 'rolled-back'),
   });
   const notes: string[] = [];
+  const bypass = progress.freezeBypass;
+  if (bypass)
+    notes.push(
+      `⚠️ Freeze window bypassed${bypass.window ? ` (${bypass.window})` : ''}${bypass.by ? ` by ${bypass.by}` : ''}: ${bypass.reason}`,
+    );
   if (inputs.githubToken) {
     const repository = process.env.GITHUB_REPOSITORY ?? '';
     const sha = inputs.sha ?? process.env.GITHUB_SHA ?? '';

@@ -54,6 +54,17 @@ export const spec = defineAction({
       default: '1h',
       parse: duration(),
     },
+    'freeze-bypass-reason': {
+      description:
+        'This release is deployed inside a freeze window anyway, for this reason: require-deployment’s `freeze-bypassed` output. Recorded in the release record (`freeze-bypass`: reason, window, who started the run) and the summary. Empty: no freeze window was bypassed.',
+      example: '${{ steps.freeze.outputs.freeze-bypassed }}',
+      parse: optional(text()),
+    },
+    'freeze-window': {
+      description: 'The freeze window bypassed (require-deployment’s `freeze` output), recorded with the reason.',
+      example: '${{ steps.freeze.outputs.freeze }}',
+      parse: optional(text()),
+    },
     'rollback-to': {
       description:
         'Instead of releasing, roll `environment` back to this earlier release (a `version` it recorded; needs `github-token` to read the records): every service returns to the deployment that release made live, in reverse `needs` order, through its provider’s rollback, confirmed live and smoke-tested (`expect-version: true` expects this version), and the rollback is recorded as a release. A missing record, or a recorded service no longer in the manifest, fails before anything changes. `services` narrows it to some services; `version` and `rollback-on-failure` do not apply.',
