@@ -1,5 +1,6 @@
-/** What the start-up benches (smoke, startup) share: a median, a timed node process, and the floor. */
+/** What the start-up benches (smoke, startup) share: a median, a timed node process, the runner's environment, and the floor. */
 import { spawn } from 'node:child_process';
+import { makeRunnerFiles } from '../src/cli/local-runner.js';
 
 export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,3 +34,21 @@ const url = process.env.TARGET;
 if ((await get(url)) !== 200) process.exit(1);
 await get(url);
 `;
+
+/** What the runner hands an action: its own variables and the machine's PATH and HOME, nothing else. */
+export function runnerEnv(): NodeJS.ProcessEnv {
+  const files = makeRunnerFiles();
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: files.runnerTemp,
+    RUNNER_OS: 'Linux',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: files.dir,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_ENV: files.env,
+    GITHUB_STATE: files.state,
+    GITHUB_PATH: files.path,
+    GITHUB_STEP_SUMMARY: files.summary,
+  };
+}

@@ -6,11 +6,11 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeRunnerFiles, inputVariable, ROOT } from '../tests/harness/runner.js';
+import { inputVariable, ROOT } from '../src/cli/local-runner.js';
 import { startHttpServer } from '../tests/support/http-server.js';
 import type { BenchTable } from './run.js';
 import { size as scaled } from './scale.js';
-import { FLOOR, median, timeProcess } from './measure.js';
+import { FLOOR, median, runnerEnv, timeProcess } from './measure.js';
 
 export default async function bench(): Promise<BenchTable[]> {
   const server = await startHttpServer((_req, res) => {
@@ -20,22 +20,20 @@ export default async function bench(): Promise<BenchTable[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dk-bench-'));
   const floorScript = path.join(dir, 'floor.mjs');
   writeFileSync(floorScript, FLOOR);
-  const files = makeRunnerFiles();
+  // Only what the runner hands an action (no NODE_EXTRA_CA_CERTS or other machine settings,
+  // which cost every node start tens of ms and would flatter the ratio).
   const actionEnv = {
-    ...process.env,
+    ...runnerEnv(),
     [inputVariable('url')]: server.url,
     [inputVariable('requests')]: '1',
     [inputVariable('expect-version')]: '1.0.0',
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: files.runnerTemp,
   };
   const runs = scaled(15, 1);
   const action: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
     const a = await timeProcess([path.join(ROOT, 'dist/smoke-test/index.js')], actionEnv);
-    const f = await timeProcess([floorScript], { ...process.env, TARGET: server.url });
+    const f = await timeProcess([floorScript], { ...runnerEnv(), TARGET: server.url });
     if (a.code !== 0 || f.code !== 0) throw new Error(`a run failed (action ${a.code}, floor ${f.code})`);
     if (i >= 2) {
       action.push(a.ms);
