@@ -28,11 +28,12 @@
  * Issues, labels, tags, commits and runs live in the fake's own repository (owner/name, default
  * acme/shop); deployments and settings in any repository `repo(name)` created.
  */
-import { afterAll, beforeAll, beforeEach } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { settingsRoute } from './fake-github-settings.js';
+import { checkRequest } from '../conformance/github-openapi.js';
 
 export interface FakeUser {
   login: string;
@@ -203,6 +204,8 @@ export class FakeGitHub {
   readonly issues: Issue[] = [];
   readonly comments: Comment[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Requests that GitHub's OpenAPI description does not allow (each was answered 400). */
+  readonly violations: string[] = [];
   readonly runs: FakeRun[] = [];
   /** Repository owners: their type and plan (free, pro, team, enterprise). */
   readonly accounts = new Map<string, FakeAccount>();
@@ -234,7 +237,8 @@ export class FakeGitHub {
     for (const map of [this.repos, this.tokens, this.users, this.teams, this.tags, this.labels, this.accounts])
       map.clear();
     this.hiddenTeams.clear();
-    for (const list of [this.commits, this.issues, this.comments, this.requests, this.runs]) list.length = 0;
+    for (const list of [this.commits, this.issues, this.comments, this.requests, this.runs, this.violations])
+      list.length = 0;
     this.failNext = { count: 0, status: 502 };
     this.serverVersion = '';
     this.repo(`${this.owner}/${this.name}`);
@@ -553,6 +557,13 @@ export class FakeGitHub {
     this.requests.push(record);
     this.recordOf.set(res, record);
     if (raw && body === undefined) return this.error(res, 400, 'Problems parsing JSON');
+    // Every request the kit makes is checked against GitHub's OpenAPI description: a path,
+    // query parameter or body field GitHub does not have fails the test that made it.
+    const problems = checkRequest(record);
+    if (problems.length) {
+      this.violations.push(...problems);
+      return this.error(res, 400, `deploy-kit conformance: ${problems.join('; ')}`);
+    }
     if (this.failNext.count > 0) {
       this.failNext.count--;
       return this.error(res, this.failNext.status, 'Server Error');
@@ -923,5 +934,6 @@ export function useFakeGitHub(seed: (github: FakeGitHub) => void): FakeGitHub {
     github.reset();
     seed(github);
   });
+  afterEach(() => expect(github.violations).toEqual([]));
   return github;
 }
