@@ -15,12 +15,13 @@ import { type Postgres, startPostgres } from '../support/postgres.js';
 let pg15: Postgres;
 let silent: Server;
 let silentPort = 0;
+const sockets = new Set<import('node:net').Socket>();
 let closedPort = 0;
 
 beforeAll(async () => {
   pg15 = await startPostgres({ major: 15 });
   // Accepts connections and never says a word: a firewall that drops, or a wrong service.
-  silent = createServer(() => undefined);
+  silent = createServer((socket) => sockets.add(socket));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   silentPort = (silent.address() as AddressInfo).port;
   // A port nothing listens on: taken, then released.
@@ -31,7 +32,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  silent.closeAllConnections?.();
+  for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => silent.close(() => resolve()));
   await pg15?.stop();
 });
