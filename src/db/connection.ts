@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { Fail } from '../lib/schemas.js';
 import { KitError } from '../lib/errors.js';
+import { hostHint } from './host-advice.js';
 import { z } from 'zod';
 
 export interface DatabaseUrl {
@@ -96,14 +97,27 @@ export async function connect(db: DatabaseUrl, options: { timeoutMs?: number; ap
 
 export function connectionProblem(db: DatabaseUrl, error: unknown): string {
   const e = error as { code?: string; message?: string };
-  const why = scrub(e.message ?? String(error), db);
+  // Login and missing-database errors come from a server that answered: no host advice.
+  if (e.code === '28P01' || e.code === '28000' || e.code === '3D000') return serverProblem(db, e);
+  return `${networkProblem(db, e)}${hostHint(db.host, db.port)}`;
+}
+
+function serverProblem(db: DatabaseUrl, e: { code?: string; message?: string }): string {
+  const why = scrub(e.message ?? String(e), db);
   if (e.code === '28P01' || e.code === '28000')
     return `Could not log in to ${db.label} as "${db.user}": ${why}. Check the password in the database URL secret.`;
-  if (e.code === '3D000') return `The database at ${db.label} does not exist: ${why}.`;
+  return `The database at ${db.label} does not exist: ${why}.`;
+}
+
+function networkProblem(db: DatabaseUrl, e: { code?: string; message?: string }): string {
+  const why = scrub(e.message ?? String(e), db);
   if (e.code === 'ECONNREFUSED')
     return `Could not connect to ${db.label}: connection refused. Is the server running, and reachable from the runner?`;
   if (e.code === 'ENOTFOUND') return `Could not connect to ${db.label}: the host name does not resolve.`;
-  return `Could not connect to ${db.label}: ${why}`;
+  if (e.code === 'EAI_AGAIN') return `Could not connect to ${db.label}: the host name could not be resolved.`;
+  if (e.code === 'ENETUNREACH' || e.code === 'EHOSTUNREACH')
+    return `Could not connect to ${db.label}: the runner has no route to that address.`;
+  return `Could not connect to ${db.label}: ${why.replace(/[.\s]+$/, '')}.`;
 }
 
 /** Removes the password from a message, whatever produced it. */

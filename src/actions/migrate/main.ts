@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readInputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
 import { type DatabaseUrl, scrub } from '../../db/connection.js';
+import { runPreflight } from './preflight-step.js';
 import { runSql } from './run-sql.js';
 import { runTool } from './run-tool.js';
 import { type ConcreteTool, detectTool } from '../../migrate/tools.js';
@@ -13,6 +14,7 @@ export type MigrateInputs = ReturnType<typeof readInputs<typeof spec>>;
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
+  if (inputs.preflight) return runPreflight(inputs.databaseUrl, inputs.timeout);
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const cwd = path.resolve(workspace, inputs.workingDirectory);
   if (!existsSync(cwd))

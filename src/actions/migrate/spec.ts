@@ -50,6 +50,12 @@ export const spec = defineAction({
       example: 'npm run db:migrate',
       parse: optional(argv()),
     },
+    preflight: {
+      description:
+        "Only check that `database-url` can be reached from this runner and used (a connection and the server's version, bounded by `timeout` and at most 10s), change nothing, and stop. A known host a runner cannot use gets its fix: Supabase's direct host `db.<ref>.supabase.co` (IPv6 only) and its transaction pooler (port 6543) → the session pooler URL; `*.railway.internal` → the public TCP proxy URL (DATABASE_PUBLIC_URL); Render's internal `dpg-…` host → its external hostname. Needs no checkout; the reusable workflows run it first in the environment job.",
+      default: 'false',
+      parse: bool(),
+    },
     'dry-run': {
       description:
         'Plan only: list the pending migrations (with `tool: sql`: files in order with sizes) and change nothing. Other tools run their own plan/status command.',
