@@ -4,8 +4,16 @@ import { formatDuration } from '../lib/duration.js';
 import { escapeHtml, table, writeSummary } from '../lib/summary.js';
 import { describe } from './deploy-flow.js';
 import type { RollbackReport } from './rollback.js';
+import { type AppliedVerdict, addSchemaVerdict, warnOnDestructive } from '../migrate/verdict.js';
 
-export async function writeRollbackSummary(title: string, report: RollbackReport, reason: string): Promise<void> {
+/** `migrations`: what migrate applied before the deploy (its applied-verdicts), listed after a rollback. */
+export async function writeRollbackSummary(
+  title: string,
+  report: RollbackReport,
+  reason: string,
+  migrations: AppliedVerdict[] = [],
+): Promise<void> {
+  const left = report.rolledBack ? migrations : [];
   const heading = report.rolledBack
     ? `Rolled back ${title} ↩️`
     : `No rollback on ${title}: ${report.notice ?? 'nothing to do'}`;
@@ -26,6 +34,8 @@ export async function writeRollbackSummary(title: string, report: RollbackReport
         `Log tail of the failed deployment${report.failed ? ` ${report.failed.id}` : ''}`,
         `<pre>${escapeHtml(report.logTail)}</pre>`,
       );
+    addSchemaVerdict(summary, left);
   });
+  warnOnDestructive(left, (message, title) => core.warning(message, { title }));
   if (report.notice && !report.rolledBack) core.notice(report.notice, { title: 'Nothing rolled back' });
 }

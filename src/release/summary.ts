@@ -1,6 +1,7 @@
 /** The release's one table (service, provider, before, deployed, verdict, smoke, after) for the job summary. */
 import { escapeHtml, table, writeSummary } from '../lib/summary.js';
 import type { ReleaseProgress, ServiceProgress } from './release.js';
+import { type AppliedVerdict, addSchemaVerdict } from '../migrate/verdict.js';
 
 const HEADING = {
   'in-progress': 'in progress ⏳',
@@ -42,7 +43,12 @@ export function releaseRows(progress: ReleaseProgress): string[][] {
   ]);
 }
 
-export async function writeReleaseSummary(progress: ReleaseProgress, notes: string[] = []): Promise<void> {
+/** `migrations`: what migrate applied before the release, listed when a service was rolled back. */
+export async function writeReleaseSummary(
+  progress: ReleaseProgress,
+  notes: string[] = [],
+  migrations: AppliedVerdict[] = [],
+): Promise<void> {
   await writeSummary((summary) => {
     summary.addHeading(`Release ${progress.version} to ${progress.environment}: ${HEADING[progress.status]}`, 3);
     summary.addTable(
@@ -54,5 +60,9 @@ export async function writeReleaseSummary(progress: ReleaseProgress, notes: stri
       ...notes,
     ];
     if (lines.length) summary.addRaw(lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n') + '\n');
+    if (rolledBack(progress)) addSchemaVerdict(summary, migrations);
   });
 }
+
+/** Whether any service this release changed was returned to what it served before. */
+export const rolledBack = (progress: ReleaseProgress) => progress.services.some((s) => s.rollback === 'rolled-back');

@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
     'rolled-back': rollback.rolledBack,
     'rolled-back-to': rollback.rolledBack ? rollback.target?.id : undefined,
   });
-  await writeRollbackSummary(definition.title, rollback, failure);
+  await writeRollbackSummary(definition.title, rollback, failure, inputs.migrationsApplied);
   throw new KitError(
     rollback.rolledBack
       ? `${failure} Rolled back to ${rollback.target?.id}, which is live again.`

@@ -1,4 +1,5 @@
 import { defineAction } from '../../lib/action-spec.js';
+import { migrationsAppliedInput } from '../../migrate/verdict.js';
 import { bool } from '../../lib/schemas.js';
 import { commonOutputs } from '../../providers/common-inputs.js';
 import { anyProviderInputs, providerInput } from '../../providers/provider-inputs.js';
@@ -20,6 +21,7 @@ export const spec = defineAction({
       default: 'false',
       parse: bool(),
     },
+    'migrations-applied': migrationsAppliedInput,
   },
   outputs: {
     ...commonOutputs,

@@ -4,6 +4,7 @@ import { KitError, errorMessage } from '../../lib/errors.js';
 import { installCli, runnerInstallDeps } from '../../providers/cli.js';
 import type { MigrationFile } from '../../migrate/files.js';
 import { type Finding, type LintInput, lintSql, ruleUrl, squawkCli } from '../../migrate/squawk.js';
+import { type AppliedVerdict, verdictOf, withoutIgnores } from '../../migrate/verdict.js';
 
 export type LintMode = 'off' | 'warn' | 'error';
 
@@ -18,6 +19,10 @@ export interface Linter {
   /** Lints generated SQL (a tool's plan); `place` names where a finding comes from, or drops it. */
   reviewSql(what: string, sql: string, place: (finding: Finding) => Finding | undefined): Promise<void>;
   findings: Finding[];
+  /** The findings with the files' `-- squawk-ignore` comments disregarded (for the verdicts). */
+  unignored: Finding[];
+  /** squawk's verdict on a linted file (absolute path) for a rollback: additive or destructive. */
+  verdict(file: string, version: string): AppliedVerdict;
   /** How many files were linted. */
   reviewed: number;
   /** squawk's version, or why lint did not run. */
@@ -28,6 +33,13 @@ export interface Linter {
 export async function prepareLinter(mode: LintMode, cwd: string, workspace: string): Promise<Linter> {
   const linter: Linter = {
     findings: [],
+    unignored: [],
+    verdict: (_file, version) => ({
+      version,
+      verdict: 'unknown',
+      rules: [],
+      why: linter.status === 'off' ? 'not linted (lint: off)' : `not linted: lint ${linter.status}`,
+    }),
     reviewed: 0,
     status: 'off',
     review: async () => undefined,
@@ -69,11 +81,28 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
   linter.reviewFiles = async (inputs) => {
     if (!inputs.length) return;
     linter.reviewed = inputs.length;
-    linter.findings = await lintSql(
-      squawk,
-      inputs.map((input) => ({ ...input, file: path.relative(workspace, input.file) })),
-      cwd,
-    );
+    const relative = inputs.map((input) => ({ ...input, file: path.relative(workspace, input.file) }));
+    linter.findings = await lintSql(squawk, relative, cwd);
+    // A file that acknowledges a finding is linted once more without its ignore comments:
+    // an acknowledged DROP COLUMN still drops the column the old release may read.
+    const acknowledging = relative.filter((input) => /squawk-ignore/i.test(input.sql));
+    linter.unignored = acknowledging.length
+      ? [
+          ...linter.findings.filter((f) => !acknowledging.some((input) => input.file === f.file)),
+          ...(await lintSql(
+            squawk,
+            acknowledging.map((input) => ({ ...input, sql: withoutIgnores(input.sql) })),
+            cwd,
+          )),
+        ]
+      : linter.findings;
+    const linted = new Set(relative.map((input) => input.file));
+    linter.verdict = (file, version) => {
+      const rel = path.relative(workspace, file);
+      if (!linted.has(rel)) return { version, verdict: 'unknown', rules: [], why: 'not linted' };
+      const inFile = (findings: Finding[]) => findings.filter((f) => f.file === rel);
+      return verdictOf(version, inFile(linter.unignored), inFile(linter.findings));
+    };
     report(`${inputs.length} pending file(s)`, true);
   };
   linter.review = (pending) =>

@@ -47,6 +47,7 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
       setOutputs(spec, {
         applied: error.applied.length,
         'applied-versions': JSON.stringify(error.applied.map((a) => a.version)),
+        'applied-verdicts': JSON.stringify(error.applied.map((a) => linter.verdict(a.file, a.version))),
       });
       core.error(scrub(error.message, db), {
         title: 'Migration failed',
@@ -70,6 +71,7 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
     applied: result.applied.length,
     pending: result.pending.length,
     'applied-versions': JSON.stringify(result.applied.map((a) => a.version)),
+    'applied-verdicts': JSON.stringify(result.applied.map((a) => linter.verdict(a.file, a.version))),
     plan,
   });
   if (result.historyTool !== 'deploy-kit') core.info(`History: ${result.historyTable} (${result.historyTool}).`);

@@ -18,7 +18,8 @@ import {
   rollBackRelease,
   runRelease,
 } from '../../release/release.js';
-import { writeReleaseSummary } from '../../release/summary.js';
+import { rolledBack, writeReleaseSummary } from '../../release/summary.js';
+import { warnOnDestructive } from '../../migrate/verdict.js';
 import { checkTargets, findRelease, rollbackTargets } from '../../release/rollback-to.js';
 import { type RollbackProgress, returnToRelease } from '../../release/rollback-run.js';
 import { recordRollback, rollbackJson } from '../../release/rollback-record.js';
@@ -159,7 +160,9 @@ async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgre
     core.notice(notice, { title: 'Release not recorded' });
     notes.push(notice);
   }
-  await writeReleaseSummary(progress, notes);
+  await writeReleaseSummary(progress, notes, inputs.migrationsApplied);
+  if (rolledBack(progress))
+    warnOnDestructive(inputs.migrationsApplied, (message, title) => core.warning(message, { title }));
   for (const problem of progress.rollbackProblems ?? []) core.error(problem, { title: 'Rollback not confirmed' });
   if (progress.status === 'success') {
     core.info(`Release ${progress.version} is live: ${progress.services.map((s) => s.name).join(', ')}.`);

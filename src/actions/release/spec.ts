@@ -1,4 +1,5 @@
 import { defineAction } from '../../lib/action-spec.js';
+import { migrationsAppliedInput } from '../../migrate/verdict.js';
 import { Fail, bool, duration, lines, optional, text, via } from '../../lib/schemas.js';
 
 export const spec = defineAction({
@@ -71,6 +72,7 @@ export const spec = defineAction({
       example: 'v1.4.2',
       parse: optional(text()),
     },
+    'migrations-applied': migrationsAppliedInput,
     'github-token': {
       description:
         'Records the release as one GitHub Deployment in `environment` (needs `deployments: write`). Empty: not recorded, with a notice.',

@@ -72,5 +72,5 @@ async function rollBack(to: string | undefined, reason: string): Promise<void> {
     'rolled-back': report.rolledBack,
     'rolled-back-to': report.rolledBack ? report.target?.id : undefined,
   });
-  await writeRollbackSummary(definition.title, report, reason);
+  await writeRollbackSummary(definition.title, report, reason, inputs.migrationsApplied);
 }

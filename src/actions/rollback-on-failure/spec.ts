@@ -1,4 +1,5 @@
 import { defineAction } from '../../lib/action-spec.js';
+import { migrationsAppliedInput } from '../../migrate/verdict.js';
 import { duration, oneOf, optional, text } from '../../lib/schemas.js';
 import { anyProviderInputs, providerInput } from '../../providers/provider-inputs.js';
 
@@ -33,6 +34,7 @@ export const spec = defineAction({
         "The deployment that failed (the deploy step's `deployment-id`), whose log tail goes to the summary. Empty: whatever is live when the rollback starts.",
       parse: optional(text()),
     },
+    'migrations-applied': migrationsAppliedInput,
     reason: {
       description: 'Why the rollback happens, for the log and the summary.',
       default: 'a later step of the job failed or the job was cancelled',
