@@ -100,7 +100,7 @@ export const cases: Case[] = [
     {},
     {
       jobs: { gate: 'success', deploy: 'success' },
-      steps: ['migrate', 'deploy', 'smoke'],
+      steps: ['preflight', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -133,7 +133,7 @@ export const cases: Case[] = [
     { steps: { migrate: { outcome: 'failure' } } },
     {
       jobs: { gate: 'success', deploy: 'failure' },
-      steps: ['migrate'],
+      steps: ['preflight', 'migrate'],
     },
   ),
   staging(
@@ -141,7 +141,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outputs: deployed }, smoke: { outcome: 'failure' } } },
     {
       jobs: { gate: 'success', deploy: 'failure' },
-      steps: ['migrate', 'deploy', 'smoke', 'rollback'],
+      steps: ['preflight', 'migrate', 'deploy', 'smoke', 'rollback'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -150,7 +150,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outcome: 'failure', outputs: notDeployed } } },
     {
       jobs: { gate: 'success', deploy: 'failure' },
-      steps: ['migrate', 'deploy'],
+      steps: ['preflight', 'migrate', 'deploy'],
     },
   ),
   staging(
@@ -158,7 +158,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outcome: 'failure', outputs: { ...deployed, status: 'failed' } } } },
     {
       jobs: { gate: 'success', deploy: 'failure' },
-      steps: ['migrate', 'deploy', 'rollback'],
+      steps: ['preflight', 'migrate', 'deploy', 'rollback'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -167,7 +167,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outcome: 'cancelled', outputs: notDeployed } } },
     {
       jobs: { gate: 'success', deploy: 'cancelled' },
-      steps: ['migrate', 'deploy', 'rollback'],
+      steps: ['preflight', 'migrate', 'deploy', 'rollback'],
     },
   ),
   staging(
@@ -175,7 +175,7 @@ export const cases: Case[] = [
     { inputs: { rollback: false }, steps: { deploy: { outputs: deployed }, smoke: { outcome: 'failure' } } },
     {
       jobs: { gate: 'success', deploy: 'failure' },
-      steps: ['migrate', 'deploy', 'smoke'],
+      steps: ['preflight', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -193,7 +193,7 @@ export const cases: Case[] = [
     { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
     {
       jobs: { gate: 'success', deploy: 'failure' },
-      steps: ['migrate', 'deploy', 'smoke', 'rollback'],
+      steps: ['preflight', 'migrate', 'deploy', 'smoke', 'rollback'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -202,7 +202,7 @@ export const cases: Case[] = [
     { secrets: { ...secrets, NOTIFY_WEBHOOK: 'https://hooks.example.com/x' }, steps: notifyDown },
     {
       jobs: { gate: 'success', deploy: 'success' },
-      steps: ['notify-deploying', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
+      steps: ['notify-deploying', 'preflight', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -211,7 +211,7 @@ export const cases: Case[] = [
     {},
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
-      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -228,7 +228,7 @@ export const cases: Case[] = [
     { steps: { backup: { outcome: 'failure' } } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
-      steps: ['backup'],
+      steps: ['preflight', 'backup'],
     },
   ),
   production(
@@ -236,7 +236,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outputs: deployed }, smoke: { outcome: 'failure' } } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
-      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy', 'smoke', 'rollback'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -245,7 +245,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outcome: 'failure', outputs: notDeployed } } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
-      steps: ['backup', 'migrate', 'deploy'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy'],
     },
   ),
   production(
@@ -253,7 +253,7 @@ export const cases: Case[] = [
     { steps: { deploy: { outcome: 'cancelled', outputs: notDeployed } } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'cancelled' },
-      steps: ['backup', 'migrate', 'deploy', 'rollback'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy', 'rollback'],
     },
   ),
   production(
@@ -261,7 +261,7 @@ export const cases: Case[] = [
     { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
-      steps: ['backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy', 'smoke', 'rollback'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -270,7 +270,7 @@ export const cases: Case[] = [
     { secrets: { ...secrets, NOTIFY_WEBHOOK: 'https://hooks.example.com/x' }, steps: notifyDown },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
-      steps: ['notify-deploying', 'backup', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
+      steps: ['notify-deploying', 'preflight', 'backup', 'migrate', 'deploy', 'smoke', 'notify-outcome'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -279,7 +279,7 @@ export const cases: Case[] = [
     { inputs: { 'require-staging': true } },
     {
       jobs: { gate: 'success', 'require-staging': 'success', production: 'success' },
-      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -306,7 +306,7 @@ export const cases: Case[] = [
     { inputs: { freeze } },
     {
       jobs: { gate: 'success', 'require-staging': 'success', production: 'success' },
-      steps: ['freeze', 'backup', 'migrate', 'deploy', 'smoke'],
+      steps: ['freeze', 'preflight', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -319,7 +319,7 @@ export const cases: Case[] = [
     },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
-      steps: ['backup', 'migrate', 'deploy', 'smoke'],
+      steps: ['preflight', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -330,7 +330,10 @@ export const cases: Case[] = [
       secrets: { ...secrets, REHEARSE_DATABASE_URL: SCRATCH },
       steps: { backup: { run: restoredIntoScratch }, migrate: { run: rehearsal(false) } },
     },
-    { jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' }, steps: ['backup', 'migrate'] },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'failure' },
+      steps: ['preflight', 'backup', 'migrate'],
+    },
   ),
   production(
     'no database (migration-tool: none) → no backup',
@@ -346,7 +349,7 @@ export const cases: Case[] = [
     { inputs: { backup: false } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
-      steps: ['migrate', 'deploy', 'smoke'],
+      steps: ['preflight', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -406,7 +409,7 @@ export const cases: Case[] = [
         production: 'success',
         report: 'success',
       },
-      steps: ['claim', 'backup', 'migrate', 'deploy', 'smoke'],
+      steps: ['claim', 'preflight', 'backup', 'migrate', 'deploy', 'smoke'],
       environmentUrl: 'https://app-new.example.com',
     },
   ),
@@ -457,7 +460,7 @@ export const cases: Case[] = [
         production: 'failure',
         report: 'success',
       },
-      steps: ['claim', 'backup', 'migrate', 'deploy', 'smoke', 'rollback'],
+      steps: ['claim', 'preflight', 'backup', 'migrate', 'deploy', 'smoke', 'rollback'],
     },
   ),
   production(
