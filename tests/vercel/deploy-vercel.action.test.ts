@@ -36,8 +36,9 @@ async function startApi(): Promise<FakeVercelApi> {
   return api;
 }
 
-function deploy(inputs: Record<string, string> = {}, timeoutMs = 170_000) {
+function deploy(inputs: Record<string, string> = {}, timeoutMs = 170_000, vercelJson?: unknown) {
   const dir = site();
+  if (vercelJson !== undefined) writeFileSync(path.join(dir, 'vercel.json'), JSON.stringify(vercelJson));
   return {
     dir,
     run: runAction('deploy-vercel', {
@@ -103,6 +104,22 @@ describe('deploy-vercel (real vercel CLI, fake Vercel API)', () => {
     expectSecretKept(run, TOKEN);
     expect(run.summary).toContain('Deploy to Vercel: success');
     expect(run.summary).toContain(before.id);
+  });
+
+  it("the README's branch-scoped vercel.json (Git deploys off for main and staging only) leaves the kit's deploys as they are", async () => {
+    // README "Deploying to Vercel": {"git": {"deploymentEnabled": {"main": false, "staging": false}}}
+    // keeps Vercel's own per-PR previews and stops its Git deploys of the two branches the kit deploys.
+    const branchScoped = { git: { deploymentEnabled: { main: false, staging: false } } };
+    await startApi();
+    const before = api.seedProduction();
+    const production = await deploy({}, 170_000, branchScoped).run;
+    expect(production.exitCode).toBe(0);
+    expect(production.outputs).toMatchObject({ 'previous-deployment-id': before.id, status: 'success' });
+    expect(api.production()?.id).toBe(production.outputs['deployment-id']);
+    const preview = await deploy({ production: 'false', prebuilt: 'false' }, 170_000, branchScoped).run;
+    expect(preview.exitCode).toBe(0);
+    expect(preview.outputs.status).toBe('success');
+    expect(api.production()?.id).toBe(production.outputs['deployment-id']);
   });
 
   it('after an instant rollback pinned production, a production deploy promotes itself', async () => {
