@@ -8,13 +8,13 @@
  * them are off; a file that runs in a transaction is linted as one (--assume-in-transaction).
  * squawk's own `-- squawk-ignore <rule>` comments acknowledge a finding in the file.
  */
-import * as io from '@actions/io';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
 import type { CliTool } from '../providers/cli.js';
+import { npmInstall } from '../providers/npm-install.js';
 
 /** The version deploy-kit's tests run against (package.json devDependencies). */
 export const SQUAWK_VERSION = '2.66.0';
@@ -26,30 +26,16 @@ export const squawkCli: CliTool = {
   versionArgs: ['--version'],
   parseVersion: (output) => /squawk (\d+\.\d+\.\d+)/.exec(output)?.[1],
   asset: () => ({ path: '', binary: path.join('node_modules', '.bin', 'squawk') }),
-  install: async (version, log) => {
-    const npm = await io.which('npm', false);
-    if (!npm) throw new KitError('Installing squawk (for lint) needs npm on the runner: add actions/setup-node.');
-    const dir = mkdtempSync(path.join(process.env.RUNNER_TEMP || tmpdir(), 'squawk-cli-'));
-    log(`npm install squawk-cli@${version}`);
-    const result = await runCommand(
-      npm,
-      [
-        'install',
-        '--prefix',
-        dir,
-        '--no-audit',
-        '--no-fund',
-        '--no-save',
-        '--loglevel',
-        'error',
-        `squawk-cli@${version}`,
-      ],
-      { timeoutMs: 5 * 60_000 },
-    );
-    if (result.exitCode !== 0)
-      throw new KitError(`npm could not install squawk-cli@${version}:\n${result.stderr.slice(-2000)}`);
-    return dir;
-  },
+  install: (version, log) =>
+    npmInstall(
+      {
+        pkg: 'squawk-cli',
+        version,
+        noNpm: 'Installing squawk (for lint) needs npm on the runner: add actions/setup-node.',
+        timeoutMs: 5 * 60_000,
+      },
+      log,
+    ),
 };
 
 export interface LintInput {
