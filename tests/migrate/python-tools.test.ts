@@ -6,7 +6,7 @@
  * password full of `%`, `@` and `/`.
  */
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expectSecretKept, runAction } from '../harness/runner.js';
@@ -175,4 +175,23 @@ describe('Django with lint', () => {
     expect(errors(refused)).toContain('lint: error — squawk found');
     expect(await tables(server.pg, url)).toEqual([]);
   });
+});
+
+test("alembic: env.py's version_table and version_table_schema are where the kit reads the revision", async () => {
+  const url = await server.pg.createDatabase();
+  await server.pg.query('CREATE SCHEMA meta', [], dbName(url));
+  const cwd = alembicProject();
+  const env = path.join(cwd, 'migrations/env.py');
+  const source = readFileSync(env, 'utf8').replace(
+    /target_metadata=target_metadata,/g,
+    "target_metadata=target_metadata, version_table='shop_versions', version_table_schema='meta',",
+  );
+  expect(source).toContain("version_table='shop_versions'");
+  writeFileSync(env, source);
+  const run = await migrate(cwd, url);
+  expect(errors(run)).toBe('');
+  expect(await rows(server.pg, url, 'SELECT version_num FROM meta.shop_versions')).toEqual([{ version_num: '0002' }]);
+  const upToDate = await migrate(cwd, url, { 'dry-run': 'true' });
+  expect(upToDate.log).toContain('alembic: the database is at revision 0002.');
+  expect(upToDate.outputs.plan).not.toContain('CREATE TABLE');
 });
