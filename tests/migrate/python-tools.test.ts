@@ -188,6 +188,17 @@ test("alembic: env.py's version_table and version_table_schema are where the kit
   );
   expect(source).toContain("version_table='shop_versions'");
   writeFileSync(env, source);
+  // The plan from no revision is linted; alembic's own CREATE TABLE meta.shop_versions is not.
+  const plan = await runAction('migrate', {
+    cwd,
+    inputs: { 'database-url': url, 'dry-run': 'true' },
+    env: { PATH: pythonBin(true) },
+  });
+  expect(errors(plan)).toBe('');
+  expect(plan.outputs.plan).toContain('CREATE TABLE meta.shop_versions');
+  const squawk = plan.annotations.filter((a) => /^squawk:/.test(a.properties.title ?? ''));
+  expect(squawk.length).toBeGreaterThan(0); // users/posts (id int): prefer-bigint-over-int
+  expect(squawk.filter((a) => !/^In alembic revision 000[12],/.test(a.message))).toEqual([]);
   const run = await migrate(cwd, url);
   expect(errors(run)).toBe('');
   expect(await rows(server.pg, url, 'SELECT version_num FROM meta.shop_versions')).toEqual([{ version_num: '0002' }]);

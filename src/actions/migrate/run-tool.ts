@@ -74,7 +74,12 @@ export async function runTool(
   const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
   if (tool === 'alembic' && linter.status.startsWith('squawk')) {
     const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
-    if (plan?.exitCode === 0) await linter.reviewSql('the alembic plan', plan.stdout, alembicPlace(plan.stdout));
+    if (plan?.exitCode === 0)
+      await linter.reviewSql(
+        'the alembic plan',
+        plan.stdout,
+        alembicPlace(plan.stdout, alembicVersionTable(alembicEnvSource(cwd)).table),
+      );
     else if (plan) core.warning(`Lint skipped: \`alembic ${alembicPlan.join(' ')}\` failed (exit ${plan.exitCode}).`);
   }
   if (tool === 'django' && linter.status.startsWith('squawk')) {
