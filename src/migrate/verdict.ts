@@ -68,7 +68,7 @@ export const withoutIgnores = (sql: string) => sql.replace(/squawk-ignore/gi, 's
  */
 export const migrationsAppliedInput = {
   description:
-    "The migrations applied before this deploy, which a rollback leaves in place: migrate's `applied-verdicts` output (or `applied-versions`, without verdicts). After a rollback the summary lists them with squawk's verdict on each — `destructive` (a dropped, renamed or retyped column or table, a new NOT NULL: the old release may fail on the new schema) or `additive` — and warns on a destructive one. Empty: no migrations listed.",
+    "The migrations applied before this deploy, which a rollback leaves in place: migrate's `applied-verdicts` output (`steps.migrate.outputs.applied-verdicts` in an expression; `applied-versions` also works, without verdicts). After a rollback the summary lists them with squawk's verdict on each — `destructive` (a dropped, renamed or retyped column or table, a new NOT NULL: the old release may fail on the new schema) or `additive` — and warns on a destructive one. Empty: no migrations listed.",
   example: '${{ steps.migrate.outputs.applied-verdicts }}',
   default: '',
   parse: via(text(), parseMigrationsApplied),

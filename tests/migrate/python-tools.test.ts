@@ -6,7 +6,7 @@
  * password full of `%`, `@` and `/`.
  */
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expectSecretKept, runAction } from '../harness/runner.js';
@@ -175,4 +175,34 @@ describe('Django with lint', () => {
     expect(errors(refused)).toContain('lint: error — squawk found');
     expect(await tables(server.pg, url)).toEqual([]);
   });
+});
+
+test("alembic: env.py's version_table and version_table_schema are where the kit reads the revision", async () => {
+  const url = await server.pg.createDatabase();
+  await server.pg.query('CREATE SCHEMA meta', [], dbName(url));
+  const cwd = alembicProject();
+  const env = path.join(cwd, 'migrations/env.py');
+  const source = readFileSync(env, 'utf8').replace(
+    /target_metadata=target_metadata,/g,
+    "target_metadata=target_metadata, version_table='shop_versions', version_table_schema='meta',",
+  );
+  expect(source).toContain("version_table='shop_versions'");
+  writeFileSync(env, source);
+  // The plan from no revision is linted; alembic's own CREATE TABLE meta.shop_versions is not.
+  const plan = await runAction('migrate', {
+    cwd,
+    inputs: { 'database-url': url, 'dry-run': 'true' },
+    env: { PATH: pythonBin(true) },
+  });
+  expect(errors(plan)).toBe('');
+  expect(plan.outputs.plan).toContain('CREATE TABLE meta.shop_versions');
+  const squawk = plan.annotations.filter((a) => /^squawk:/.test(a.properties.title ?? ''));
+  expect(squawk.length).toBeGreaterThan(0); // users/posts (id int): prefer-bigint-over-int
+  expect(squawk.filter((a) => !/^In alembic revision 000[12],/.test(a.message))).toEqual([]);
+  const run = await migrate(cwd, url);
+  expect(errors(run)).toBe('');
+  expect(await rows(server.pg, url, 'SELECT version_num FROM meta.shop_versions')).toEqual([{ version_num: '0002' }]);
+  const upToDate = await migrate(cwd, url, { 'dry-run': 'true' });
+  expect(upToDate.log).toContain('alembic: the database is at revision 0002.');
+  expect(upToDate.outputs.plan).not.toContain('CREATE TABLE');
 });

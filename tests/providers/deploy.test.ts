@@ -62,7 +62,8 @@ describe('deploy (umbrella) on Railway', () => {
   it('deploys, smoke-tests, and when the smoke test fails rolls back to what was live before', async () => {
     await setUp();
     healthStatus = 500;
-    const run = await deploy({ ...smoke(), 'rollback-on-failure': 'true' });
+    const migrations = '[{"version":"002_add","verdict":"additive","rules":[]},"003_seed"]';
+    const run = await deploy({ ...smoke(), 'rollback-on-failure': 'true', 'migrations-applied': migrations });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({
       status: 'success',
@@ -75,6 +76,10 @@ describe('deploy (umbrella) on Railway', () => {
     expect(run.log).toContain('Rolled back to dep-0001-live, which is live again.');
     const live = api!.load().deployments.find((d) => d.status === 'SUCCESS');
     expect(live?.meta.reason).toBe('rollback');
+    // The migrations applied before the deploy (applied-versions form for 003: no verdict).
+    expect(run.summary).toMatch(/002_add<\/td>\s*<td>additive ✅/);
+    expect(run.summary).toMatch(/003_seed<\/td>\s*<td>unknown ❔<\/td>\s*<td>only the version was given/);
+    expect(run.summary).toContain('1 of them were not linted');
     expectSecretKept(run, api!.load().projectToken);
   });
 

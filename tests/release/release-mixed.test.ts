@@ -178,6 +178,12 @@ function release(version: string, extra: Parameters<typeof runAction>[1] = {}): 
   });
 }
 
+/** migrate's applied-verdicts, as the production workflow passes it. */
+const MIGRATIONS = JSON.stringify([
+  { version: '001_add', verdict: 'additive', rules: [] },
+  { version: '002_drop', verdict: 'destructive', rules: ['ban-drop-column'] },
+]);
+
 const record = (run: ActionRun) =>
   JSON.parse(run.outputs.release as string) as {
     status: string;
@@ -212,7 +218,9 @@ function expectTokensKept(run: ActionRun): void {
 describe('release of Railway + Fly + Vercel services in one manifest', () => {
   test('all green: deployed in needs order (api → worker → web), each smoke-tested, recorded once', async () => {
     const liveVercel = vercel.seedProduction();
-    const run = await release('v1', { inputs: { 'github-token': 'ghs_mixed_token' } });
+    const run = await release('v1', {
+      inputs: { 'github-token': 'ghs_mixed_token', 'migrations-applied': MIGRATIONS },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('success');
     expect(groups(run, 'deploy')).toEqual(['api', 'worker', 'web']);
@@ -238,6 +246,7 @@ describe('release of Railway + Fly + Vercel services in one manifest', () => {
     expect(railwayLive()?.id).toBe(services.api?.['deployment-id']);
     expect(flyLive()?.ImageRef).toBe(services.worker?.['deployment-id']);
     expect(run.summary).toContain('<td>worker</td><td>fly</td>');
+    expect(run.summary).not.toContain('Migrations the release rolled back to has not seen');
     const recorded = github.deployments.at(-1);
     expect(recorded?.payload).toMatchObject({ version: 'v1', status: 'success' });
     expect(recorded?.statuses.map((s) => s.state)).toEqual(['success', 'in_progress']);
@@ -271,7 +280,7 @@ describe('release of Railway + Fly + Vercel services in one manifest', () => {
   test('the middle (worker, Fly) fails: api is rolled back and confirmed, web never deployed', async () => {
     const liveVercel = vercel.seedProduction();
     writeFly(flyState(), { ...readFly(flyState()), scenario: { deploy: 'fail' } });
-    const run = await release('v3');
+    const run = await release('v3', { inputs: { 'migrations-applied': MIGRATIONS } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
     expect(groups(run, 'deploy')).toEqual(['api', 'worker']);
@@ -289,6 +298,15 @@ describe('release of Railway + Fly + Vercel services in one manifest', () => {
     expect(flyLive()?.ImageRef).toBe(flyImage('BBB'));
     expect(vercelCreated()).toBe(0);
     expect(vercel.production()?.id).toBe(liveVercel.id);
+    // The migrations applied before the release stay: the summary lists them with squawk's verdict.
+    expect(run.summary).toContain('Migrations the release rolled back to has not seen');
+    expect(run.summary).toMatch(/002_drop<\/td>\s*<td>destructive ⚠️<\/td>\s*<td>ban-drop-column/);
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining('002_drop (ban-drop-column) is destructive'),
+      }),
+    );
     expectTokensKept(run);
   });
 

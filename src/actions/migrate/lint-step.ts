@@ -156,9 +156,15 @@ function sectionPlace(sql: string, marker: RegExp, label: (m: RegExpExecArray) =
   };
 }
 
-/** alembic upgrade --sql: sections start at `-- Running upgrade a -> b`; alembic_version is alembic's. */
-export const alembicPlace = (sql: string) =>
-  sectionPlace(sql, /^-- Running upgrade (\S*) -> (\S+)/, (m) => `alembic revision ${m[2]}`, /alembic_version/i);
+/** alembic upgrade --sql: sections start at `-- Running upgrade a -> b`; the version table (`versionTable`) is alembic's. */
+export const alembicPlace = (sql: string, versionTable = 'alembic_version') =>
+  sectionPlace(
+    sql,
+    /^-- Running upgrade (\S*) -> (\S+)/,
+    (m) => `alembic revision ${m[2]}`,
+    // also its primary key, <table>_pkc
+    new RegExp(versionTable.replace(/[^A-Za-z0-9_]/g, '\\$&'), 'i'),
+  );
 
 /** The SQL of Django's pending migrations, each after a `-- deploy-kit: django <app.name>` line. */
 export const DJANGO_MARKER = '-- deploy-kit: django ';

@@ -9,6 +9,7 @@ import { table, writeSummary } from '../../lib/summary.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from '../../db/connection.js';
 import { type ConcreteTool, toolCommand } from '../../migrate/tools.js';
 import { pendingToolFiles } from '../../migrate/tool-pending.js';
+import { alembicEnvSource, alembicVersionTable, quotedVersionTable } from '../../migrate/alembic-config.js';
 import { type ToolProgress, alembicProgress, djangoProgress, toolDatabaseUrl } from '../../migrate/tool-output.js';
 import { DJANGO_MARKER, alembicPlace, djangoPlace, lintMarkdown, prepareLinter } from './lint-step.js';
 import type { MigrateInputs } from './main.js';
@@ -44,7 +45,7 @@ export async function runTool(
     ({ command, args, install } = toolCommand(tool, db.urlWithoutPassword));
   }
   if (tool === 'django' && !onPath('python', env.PATH) && onPath('python3', env.PATH)) command = 'python3';
-  const revisionBefore = tool === 'alembic' ? await alembicRevision(db) : undefined;
+  const revisionBefore = tool === 'alembic' ? await alembicRevision(db, cwd) : undefined;
   if (inputs.dryRun) {
     if (tool === 'supabase') args = [...args, '--dry-run'];
     else if (tool === 'alembic') {
@@ -73,7 +74,12 @@ export async function runTool(
   const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
   if (tool === 'alembic' && linter.status.startsWith('squawk')) {
     const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
-    if (plan?.exitCode === 0) await linter.reviewSql('the alembic plan', plan.stdout, alembicPlace(plan.stdout));
+    if (plan?.exitCode === 0)
+      await linter.reviewSql(
+        'the alembic plan',
+        plan.stdout,
+        alembicPlace(plan.stdout, alembicVersionTable(alembicEnvSource(cwd)).table),
+      );
     else if (plan) core.warning(`Lint skipped: \`alembic ${alembicPlan.join(' ')}\` failed (exit ${plan.exitCode}).`);
   }
   if (tool === 'django' && linter.status.startsWith('squawk')) {
@@ -108,7 +114,7 @@ export async function runTool(
   if (inputs.dryRun)
     setOutputs(spec, { plan: '```\n' + hide(tail(result.stdout, 200)) + '\n```\n' + lintMarkdown(linter) });
   const ok = result.exitCode === 0 && !result.timedOut;
-  const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, db, revisionBefore);
+  const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, db, revisionBefore, cwd);
   await writeSummary((summary) => {
     summary.addHeading(`${tool} ${inputs.dryRun ? 'plan' : 'migration'} on ${db.label} ${ok ? '✅' : '❌'}`, 3);
     summary.addTable(
@@ -158,6 +164,7 @@ async function failedProgress(
   output: string,
   db: DatabaseUrl,
   revisionBefore: string | undefined,
+  cwd: string,
 ): Promise<Progress | undefined> {
   if (tool === 'django') {
     const progress = djangoProgress(output);
@@ -166,7 +173,7 @@ async function failedProgress(
   }
   if (tool !== 'alembic') return undefined;
   const progress = alembicProgress(output);
-  const after = await alembicRevision(db).catch(() => revisionBefore);
+  const after = await alembicRevision(db, cwd).catch(() => revisionBefore);
   if (after === revisionBefore) return { ...progress, committed: 'no', committedList: [] };
   // alembic's env.py may commit per migration (transaction_per_migration=True): what is
   // committed is what the database's revision says.
@@ -186,13 +193,14 @@ function describe(progress: Progress): string[] {
   return lines;
 }
 
-/** alembic's current revision, read from its version table (default name alembic_version). */
-async function alembicRevision(db: DatabaseUrl): Promise<string | undefined> {
+/** alembic's current revision, read from its version table (env.py's version_table, default alembic_version). */
+async function alembicRevision(db: DatabaseUrl, cwd: string): Promise<string | undefined> {
+  const table = quotedVersionTable(alembicVersionTable(alembicEnvSource(cwd)));
   const client = await connect(db, { applicationName: 'deploy-kit migrate' });
   try {
-    const exists = await client.query<{ t: string | null }>("SELECT to_regclass('alembic_version')::text AS t");
+    const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
     if (!exists.rows[0]?.t) return undefined;
-    const rows = await client.query<{ v: string }>('SELECT version_num AS v FROM alembic_version');
+    const rows = await client.query<{ v: string }>(`SELECT version_num AS v FROM ${table}`);
     if (rows.rows.length > 1)
       core.info(
         `alembic: several heads applied (${rows.rows.map((r) => r.v).join(', ')}); the plan starts from the base.`,
