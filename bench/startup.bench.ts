@@ -12,32 +12,14 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, inputVariable, makeRunnerFiles } from '../src/cli/local-runner.js';
+import { ROOT, inputVariable } from '../src/cli/local-runner.js';
 import { startHttpServer } from '../tests/support/http-server.js';
 import type { BenchTable } from './run.js';
 import { size as scaled } from './scale.js';
-import { FLOOR, median, timeProcess } from './measure.js';
+import { FLOOR, median, runnerEnv, timeProcess } from './measure.js';
 
 const ROUNDS = scaled(11, 1);
 const WARMUP = scaled(2, 0);
-
-/** What the runner hands an action: its own variables and the machine's PATH and HOME, nothing else. */
-function runnerEnv(): NodeJS.ProcessEnv {
-  const files = makeRunnerFiles();
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    RUNNER_TEMP: files.runnerTemp,
-    RUNNER_OS: 'Linux',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: files.dir,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_ENV: files.env,
-    GITHUB_STATE: files.state,
-    GITHUB_PATH: files.path,
-    GITHUB_STEP_SUMMARY: files.summary,
-  };
-}
 
 export default async function bench(): Promise<BenchTable> {
   const server = await startHttpServer((_req, res) => {
