@@ -9,6 +9,10 @@
  * are the child's own, not the bench's. The two run side by side (one core each) to keep
  * the full bench at 10 minutes. Quick mode watches 3 s at a 1 s interval (the default 5 s
  * would refuse a watch shorter than itself).
+ *
+ * Full run here (2 shared cores, load 5.4): 141 requests each; action 0.300 s CPU, 50.9 MB
+ * peak, floor 0.228 s, 47.5 MB (ratio 1.32 CPU, 1.07 RSS); 2.5 ms per watch sample, 0.05% of
+ * one core (hand measurement before: 0.41 s, 54 MB).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
