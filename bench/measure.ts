@@ -1,4 +1,4 @@
-/** What the start-up benches (smoke, startup) share: a median, a timed node process, the runner's environment, and the floor. */
+/** What the process benches (smoke, startup, watch) share: a median, the runner's env, a timed node process, and the floor. */
 import { spawn } from 'node:child_process';
 import { makeRunnerFiles } from '../src/cli/local-runner.js';
 
@@ -7,6 +7,24 @@ export const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
+
+/** What the runner hands an action: its own variables and the machine's PATH and HOME, nothing else. */
+export function runnerEnv(): NodeJS.ProcessEnv {
+  const files = makeRunnerFiles();
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: files.runnerTemp,
+    RUNNER_OS: 'Linux',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: files.dir,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_ENV: files.env,
+    GITHUB_STATE: files.state,
+    GITHUB_PATH: files.path,
+    GITHUB_STEP_SUMMARY: files.summary,
+  };
+}
 
 /** node with `args`, from spawn to exit; killed after `timeoutMs` when one is given. */
 export function timeProcess(
@@ -34,21 +52,3 @@ const url = process.env.TARGET;
 if ((await get(url)) !== 200) process.exit(1);
 await get(url);
 `;
-
-/** What the runner hands an action: its own variables and the machine's PATH and HOME, nothing else. */
-export function runnerEnv(): NodeJS.ProcessEnv {
-  const files = makeRunnerFiles();
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    RUNNER_TEMP: files.runnerTemp,
-    RUNNER_OS: 'Linux',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: files.dir,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_ENV: files.env,
-    GITHUB_STATE: files.state,
-    GITHUB_PATH: files.path,
-    GITHUB_STEP_SUMMARY: files.summary,
-  };
-}
