@@ -15,7 +15,7 @@ const entryDir = (name: string) => path.join(ROOT, BUNDLES.includes(name) ? `src
 
 /**
  * Minified: a third less to parse at every cold start. An entry folder with its own
- * tsconfig.json (a paths mapping, e.g. to src/lib/no-http-client.ts) is built from that
+ * tsconfig.json (a paths mapping, e.g. to src/lib/no-http-client.ts or no-undici.ts) is built from that
  * folder, because ncc reads `paths` from the tsconfig.json in its working directory.
  */
 function ncc(name: string): Promise<void> {

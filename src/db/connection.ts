@@ -3,7 +3,7 @@
  * processes on the machine can read argv): child tools get a URL without it and
  * PGPASSWORD in their environment.
  */
-import pg from 'pg';
+import type { Client } from 'pg';
 import { Fail } from '../lib/schemas.js';
 import { KitError } from '../lib/errors.js';
 import { hostHint } from './host-advice.js';
@@ -79,6 +79,8 @@ export function childEnv(db: DatabaseUrl, extra: NodeJS.ProcessEnv = {}): NodeJS
  * (pg's own messages name the user and host, never the password).
  */
 export async function connect(db: DatabaseUrl, options: { timeoutMs?: number; applicationName?: string } = {}) {
+  // Loaded here, not at the top: pg costs every start ~45 ms, a refused input too (issue 17).
+  const { default: pg } = await import('pg');
   const client = new pg.Client({
     connectionString: db.url,
     connectionTimeoutMillis: options.timeoutMs ?? 15_000,
@@ -128,7 +130,7 @@ export function scrub(text: string, db: DatabaseUrl): string {
 }
 
 /** The server's version: `server_version_num` 150020 → { major: 15, text: '15.20' }. */
-export async function serverVersion(client: pg.Client): Promise<{ major: number; text: string }> {
+export async function serverVersion(client: Client): Promise<{ major: number; text: string }> {
   const result = await client.query<{ num: string; text: string }>(
     "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text",
   );

@@ -3,7 +3,7 @@
  * GitHub Actions, else it stays where it is. Kept apart from the dump so another
  * destination (S3) is one more function here, not a change to the pipeline.
  */
-import { DefaultArtifactClient } from '@actions/artifact';
+import type { DefaultArtifactClient } from '@actions/artifact';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
@@ -23,7 +23,8 @@ export async function uploadArtifact(
   backupPath: string,
   options: { retentionDays?: number; client?: Pick<DefaultArtifactClient, 'uploadArtifact'> },
 ): Promise<UploadResult> {
-  const client = options.client ?? new DefaultArtifactClient();
+  // Loaded here, not at the top: @actions/artifact costs every start ~280 ms (issue 17).
+  const client = options.client ?? new (await import('@actions/artifact')).DefaultArtifactClient();
   const isDirectory = statSync(backupPath).isDirectory();
   const name = path.basename(backupPath);
   try {

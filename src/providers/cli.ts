@@ -14,14 +14,13 @@
  * publishes none (Railway), the user's own sha256 (`cli-sha256`) takes their place; without
  * it the install says, in the log and the summary, that the CLI is unverified.
  */
-import * as cache from '@actions/cache';
 import * as io from '@actions/io';
-import * as tc from '@actions/tool-cache';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
+import { loadRunnerCache } from '../lib/runner-cache.js';
 import { ARCHIVE_RECORD_FILE, publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
 
 export interface CliAsset {
@@ -252,11 +251,20 @@ async function download(tool: CliTool, version: string, url: string, deps: Insta
   }
 }
 
-/** The real runner's dependencies: @actions/io, @actions/tool-cache, @actions/cache. */
-export function runnerInstallDeps(log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): InstallDeps {
+/**
+ * The real runner's dependencies: @actions/io, @actions/tool-cache, @actions/cache. The last
+ * two are loaded here, when a CLI is installed, not at the top: imported statically they
+ * cost every start of the 7 actions that can install one ~300 ms (issue 17). tool-cache is
+ * a lazy chunk of the action's bundle, @actions/cache the shared dist/runner-cache bundle.
+ */
+export async function runnerInstallDeps(
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<InstallDeps> {
   // tool-cache asserts these; outside a runner (a local run) keep the tools in the temp dir.
   env.RUNNER_TEMP ||= tmpdir();
   env.RUNNER_TOOL_CACHE ||= path.join(env.RUNNER_TEMP, 'deploy-kit-tools');
+  const [tc, cache] = await Promise.all([import('@actions/tool-cache'), loadRunnerCache()]);
   return {
     which: async (command) => (await io.which(command, false)) || undefined,
     version: async (binary, args) => {

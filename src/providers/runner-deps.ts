@@ -23,10 +23,12 @@ export function runnerDeps(
   return {
     cli: () => {
       if (!tool) return Promise.reject(new Error('this provider drives no CLI'));
-      pending ??= installCli(tool, request, runnerInstallDeps(log)).then((cli) => {
-        installed = cli;
-        return cli;
-      });
+      pending ??= runnerInstallDeps(log)
+        .then((deps) => installCli(tool, request, deps))
+        .then((cli) => {
+          installed = cli;
+          return cli;
+        });
       return pending;
     },
     installed: () => installed,

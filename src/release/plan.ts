@@ -4,7 +4,6 @@
  * and the services in `needs` order. Every mistake in the file is collected and reported at
  * once (naming the service and the key) before anything is touched.
  */
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type InputSpec, camelCase, maskSecret } from '../lib/action-spec.js';
 import { ConfigurationError } from '../lib/errors.js';
@@ -68,6 +67,8 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 /** Parses the manifest's text into a plan, or throws one ConfigurationError listing every problem. */
 export async function planRelease(text: string, options: PlanOptions): Promise<ReleasePlan> {
   const file = options.file ?? 'deploy-kit.yml';
+  // Loaded here, not at the top: a refused input need not pay for the YAML parser (issue 17).
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text, { uniqueKeys: true });
   const yamlErrors = document.errors.map((error) => {
     const said = (error.message.split('\n')[0] ?? '').replace(/ at line.*$/, '');

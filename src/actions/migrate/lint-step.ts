@@ -49,7 +49,7 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
   if (mode === 'off') return linter;
   let squawk: string;
   try {
-    const installed = await installCli(squawkCli, undefined, runnerInstallDeps(core.info));
+    const installed = await installCli(squawkCli, undefined, await runnerInstallDeps(core.info));
     squawk = installed.path;
     linter.status = `squawk ${installed.version}`;
   } catch (error) {
