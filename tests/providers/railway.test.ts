@@ -74,7 +74,7 @@ describe('deploy-railway', () => {
     });
     expect(run.summary).toContain('Deploy to Railway: success');
     expect(run.summary).toContain('dep-0002-live');
-    expect(run.summary).toMatch(/CLI<\/td><td>5\.43\.1 from PATH/);
+    expect(run.summary).toMatch(/CLI<\/td><td>5\.42\.1 from PATH/);
     expectSecretKept(run, state().projectToken);
   });
 
