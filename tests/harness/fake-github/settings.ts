@@ -32,7 +32,8 @@
  * - actions/get-environment-public-key → {key_id, key (base64 X25519)};
  *   actions/create-or-update-environment-secret {encrypted_value, key_id} → 201 created / 204 updated.
  */
-import type { Exchange, FakeEnvironment, FakeGitHub, FakeRepo } from './fake-github.js';
+import type { FakeGitHub } from './fake.js';
+import type { Exchange, FakeEnvironment, FakeRepo } from './model.js';
 
 /** Answers the request and returns true when it is one of these endpoints. */
 export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
