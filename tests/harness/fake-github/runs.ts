@@ -8,6 +8,7 @@
  */
 import type { FakeGitHub } from './fake.js';
 import type { Exchange } from './model.js';
+import { minimalRepository } from './shapes.js';
 
 /** GET …/actions/runs/{id} of repository `full`; false for any other path. */
 export function runRoute({ method, res, need }: Exchange, github: FakeGitHub, full: string, rest: string): boolean {
@@ -57,63 +58,4 @@ export function runRoute({ method, res, need }: Exchange, github: FakeGitHub, fu
     workflow_url: `${github.url}/repos/${full}/actions/workflows/${workflowId}`,
   });
   return true;
-}
-
-// minimal-repository's URL fields, as its description's example has them (under /repos/{owner}/{repo}).
-const REPO_URLS: Record<string, string> = {
-  archive: '/{archive_format}{/ref}',
-  assignees: '/assignees{/user}',
-  blobs: '/git/blobs{/sha}',
-  branches: '/branches{/branch}',
-  collaborators: '/collaborators{/collaborator}',
-  comments: '/comments{/number}',
-  commits: '/commits{/sha}',
-  compare: '/compare/{base}...{head}',
-  contents: '/contents/{+path}',
-  contributors: '/contributors',
-  deployments: '/deployments',
-  downloads: '/downloads',
-  events: '/events',
-  forks: '/forks',
-  git_commits: '/git/commits{/sha}',
-  git_refs: '/git/refs{/sha}',
-  git_tags: '/git/tags{/sha}',
-  hooks: '/hooks',
-  issue_comment: '/issues/comments{/number}',
-  issue_events: '/issues/events{/number}',
-  issues: '/issues{/number}',
-  keys: '/keys{/key_id}',
-  labels: '/labels{/name}',
-  languages: '/languages',
-  merges: '/merges',
-  milestones: '/milestones{/number}',
-  notifications: '/notifications{?since,all,participating}',
-  pulls: '/pulls{/number}',
-  releases: '/releases{/id}',
-  stargazers: '/stargazers',
-  statuses: '/statuses/{sha}',
-  subscribers: '/subscribers',
-  subscription: '/subscription',
-  tags: '/tags',
-  teams: '/teams',
-  trees: '/git/trees{/sha}',
-};
-
-function minimalRepository(github: FakeGitHub, full: string) {
-  const [owner = '', name = ''] = full.split('/');
-  const api = `${github.url}/repos/${full}`;
-  const visibility = github.repos.get(full)?.visibility ?? 'public';
-  return {
-    id: [...full].reduce((n, c) => n * 31 + c.charCodeAt(0), 5) >>> 0,
-    node_id: `R_${full}`,
-    name,
-    full_name: full,
-    owner: github.userJson(owner),
-    private: visibility !== 'public',
-    html_url: `https://github.com/${full}`,
-    description: null,
-    fork: false,
-    url: api,
-    ...Object.fromEntries(Object.entries(REPO_URLS).map(([key, tail]) => [`${key}_url`, `${api}${tail}`])),
-  };
 }
