@@ -229,13 +229,15 @@ export class FakeGitHub {
 
   /** Answers status and body; an answer GitHub's description does not allow is a violation. */
   send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    const text = body === undefined ? '' : JSON.stringify(body);
     const record = this.records.get(res);
     if (record) {
-      Object.assign(record, { status, answer: body });
+      // What goes on the wire is checked (a field set to undefined is a field missing).
+      Object.assign(record, { status, answer: text ? JSON.parse(text) : undefined });
       this.violations.push(...checkResponse(record));
     }
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(body === undefined ? '' : JSON.stringify(body));
+    res.end(text);
   }
 
   error(res: ServerResponse, status: number, message: string): void {
