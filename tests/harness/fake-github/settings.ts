@@ -34,7 +34,7 @@
  */
 import type { FakeGitHub } from './fake.js';
 import type { Exchange, FakeEnvironment, FakeRepo } from './model.js';
-import { fullRepository, organization, privateUser, publicUser, team as teamJson } from './shapes.js';
+import { fullRepository, organization, privateUser, publicUser, team as teamJson, teamFull } from './shapes.js';
 
 /** Answers the request and returns true when it is one of these endpoints. */
 export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
@@ -51,7 +51,10 @@ export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
   if (method === 'GET' && x.path === '/user') {
     const login = x.grant.login;
     if (github.userJson(login).type === 'Bot') return fail(403, 'Resource not accessible by integration');
-    return reply(200, privateUser(github, login, planJson(github.accounts.get(login)?.plan ?? 'free')));
+    return reply(
+      200,
+      privateUser(github, login, { ...planJson(github.accounts.get(login)?.plan ?? 'free'), collaborators: 0 }),
+    );
   }
   if (method === 'GET' && parts[0] === 'orgs' && parts.length === 2) {
     const account = github.accounts.get(parts[1] as string);
@@ -68,7 +71,7 @@ export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
   if (method === 'GET' && parts[0] === 'orgs' && parts[2] === 'teams' && parts.length === 4) {
     const team = github.teams.get(`${parts[1]}/${parts[3]}`.toLowerCase());
     return team
-      ? reply(200, teamJson(github, parts[1] as string, parts[3] as string, team.id))
+      ? reply(200, teamFull(github, parts[1] as string, parts[3] as string, team.id))
       : fail(404, 'Not Found');
   }
   if (parts[0] !== 'repos' || parts.length < 3) return false;
@@ -141,7 +144,7 @@ export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
   return false;
 }
 
-const planJson = (name: string) => ({ name, space: 976562499, private_repos: 10000, collaborators: 0 });
+const planJson = (name: string) => ({ name, space: 976562499, private_repos: 10000 });
 
 function branchProtection(github: FakeGitHub, x: Exchange, repo: FakeRepo, owner: string, branch: string): boolean {
   if (!x.need('administration:write')) return true;
@@ -204,8 +207,8 @@ function environmentJson(github: FakeGitHub, env: FakeEnvironment) {
       prevent_self_review: env.prevent_self_review ?? false,
       reviewers: reviewers.map((r) =>
         r.type === 'Team'
-          ? { type: 'Team', reviewer: { id: r.id, slug: team(r.id).split('/')[1] } }
-          : { type: 'User', reviewer: { id: r.id, login: user(r.id) } },
+          ? { type: 'Team', reviewer: teamJson(github, ...(team(r.id).split('/') as [string, string]), r.id) }
+          : { type: 'User', reviewer: { ...github.userJson(user(r.id)), id: r.id } },
       ),
     });
   if (env.wait_timer) rules.push({ id: 2, node_id: 'GA_2', type: 'wait_timer', wait_timer: env.wait_timer });

@@ -160,7 +160,7 @@ export function organization(github: FakeGitHub, login: string) {
   };
 }
 
-/** team-full (teams/get-by-name). */
+/** team (an environment's reviewer) and team-full (teams/get-by-name). */
 export function team(github: FakeGitHub, org: string, slug: string, id: number) {
   const api = `${github.url}/organizations/9000/team/${id}`;
   return {
@@ -175,6 +175,13 @@ export function team(github: FakeGitHub, org: string, slug: string, id: number) 
     html_url: `https://github.com/orgs/${org}/teams/${slug}`,
     repositories_url: `${api}/repos`,
     type: 'organization',
+    parent: null,
+  };
+}
+
+export function teamFull(github: FakeGitHub, org: string, slug: string, id: number) {
+  return {
+    ...team(github, org, slug, id),
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
     members_count: 0,
