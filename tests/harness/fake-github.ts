@@ -16,13 +16,16 @@
  *                               list-comments, get-label, create-label
  *   fake-github/repos.ts        repos/get-collaborator-permission-level,
  *                               teams/get-membership-for-user-in-org, git/get-ref, git/get-tag,
- *                               repos/compare-commits, actions/get-workflow-run
+ *                               repos/compare-commits-with-basehead
+ *   fake-github/runs.ts         actions/get-workflow-run
  *   fake-github/deployments.ts  repos/list-deployments, create-deployment,
  *                               list-deployment-statuses, create-deployment-status
  *   fake-github/graphql.ts      POST /graphql: Repository.issue's editor / lastEditedAt
  *   fake-github/settings.ts     setup's endpoints (accounts, environments, secrets, protection)
  *   fake-github/server.ts       reading, recording, checking and routing a request
  *   fake-github/fake.ts         the state, what tests seed, and answering (send, error, page)
+ *   fake-github/shapes.ts       the large objects (repositories, users, organizations, teams)
+ *   fake-github/model.ts        the state's types
  * For every endpoint:
  * - Lists are paginated: per_page (default 30, max 100), page, and `Link: <url>; rel="next"`
  *   while more pages exist (docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).

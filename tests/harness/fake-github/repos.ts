@@ -1,12 +1,13 @@
 /**
- * Who may approve, and what a tag and a run are, in the fake's own repository
+ * Who may approve, what a tag points at and what changed between commits, in the fake's own
+ * repository
  * (@octokit/openapi's api.github.com description, by operationId):
  *   repos/get-collaborator-permission-level ("permission" is the legacy base role admin|write|
  *     read|none — maintain maps to write, triage to read; "role_name" the assigned role),
  *   teams/get-membership-for-user-in-org (404 if not a member; 403 for a hidden team),
  *   git/get-ref, git/get-tag (an annotated tag's ref points at a tag object, whose object is
- *     the commit), repos/compare-commits (commits oldest first),
- *   actions/get-workflow-run (actions: read; in any repository, the fake's own by default).
+ *     the commit), repos/compare-commits-with-basehead (schema commit-comparison: commits
+ *     oldest first, each a "commit" with its parents; author null when no GitHub user wrote it).
  */
 import { createHash } from 'node:crypto';
 import type { FakeGitHub } from './fake.js';
