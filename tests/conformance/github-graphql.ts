@@ -2,7 +2,7 @@
  * GitHub's GraphQL API as its published schema states it (@octokit/graphql-schema, pinned in
  * package.json: node_modules/@octokit/graphql-schema/schema.json, the introspection of
  * api.github.com/graphql), and a check of a document against it — an unknown field, argument
- * or type, or a wrong variable type, is a problem. The schema is built once per test file, and
+ * or type, a wrong variable type, or a deprecated field (one GitHub will remove), is a problem. The schema is built once per test file, and
  * each document is checked once.
  */
 import { readFileSync } from 'node:fs';
@@ -11,8 +11,10 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   type IntrospectionQuery,
+  NoDeprecatedCustomRule,
   buildClientSchema,
   parse,
+  specifiedRules,
   validate,
 } from 'graphql';
 
@@ -38,7 +40,9 @@ export function checkGraphQL(query: string): { document?: DocumentNode; problems
   if (!result) {
     try {
       const document = parse(query);
-      result = { document, problems: validate(githubSchema(), document).map((e) => e.message) };
+      // A deprecated field is one GitHub has announced it will remove: the kit must not use it.
+      const rules = [...specifiedRules, NoDeprecatedCustomRule];
+      result = { document, problems: validate(githubSchema(), document, rules).map((e) => e.message) };
     } catch (error) {
       result = { problems: [(error as Error).message] };
     }

@@ -113,7 +113,7 @@ describe('GitHub GraphQL conformance', () => {
   repository(owner: $owner, name: $repo) { issue(number: $number) { lastEditedAt editor { login } } }
 }`;
 
-  it("passes the kit's query (src/approval/verify.ts) and fails an unknown field, argument or variable type", () => {
+  it("passes the kit's query (src/approval/verify.ts) and fails an unknown field or argument, a wrong variable type and a deprecated field", () => {
     expect(checkGraphQL(EDITOR).problems).toEqual([]);
     expect(checkGraphQL(EDITOR.replace('editor {', 'lastEditor {')).problems.join()).toMatch(
       /Cannot query field "lastEditor" on type "Issue"/,
@@ -123,6 +123,9 @@ describe('GitHub GraphQL conformance', () => {
     );
     expect(checkGraphQL(EDITOR.replace('$number: Int!', '$number: String!')).problems.join()).toMatch(
       /Variable "\$number" of type "String!" used in position expecting type "Int!"/,
+    );
+    expect(checkGraphQL(EDITOR.replace('lastEditedAt', 'timeline(first: 1) { totalCount }')).problems.join()).toMatch(
+      /The field Issue.timeline is deprecated/,
     );
   });
 
