@@ -10,5 +10,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // A fake GitHub's violations fail the test that caused them (tests/harness/fake-github/guard.ts).
+  setupFilesAfterEnv: ['<rootDir>/tests/harness/fake-github/guard.ts'],
   testTimeout: 60000,
 };

@@ -79,12 +79,20 @@ describe('approval: comment — production only from the protected default branc
   });
 
   it('a ruleset requiring an approving review counts as protected', async () => {
-    github
-      .repo(REPO)
-      .rules.set('main', [
-        { type: 'deletion' },
-        { type: 'pull_request', parameters: { required_approving_review_count: 1 } },
-      ]);
+    github.repo(REPO).rules.set('main', [
+      { type: 'deletion' },
+      // As GitHub answers it: every parameter of repository-rule-pull-request is required.
+      {
+        type: 'pull_request',
+        parameters: {
+          dismiss_stale_reviews_on_push: false,
+          require_code_owner_review: false,
+          require_last_push_approval: false,
+          required_approving_review_count: 1,
+          required_review_thread_resolution: false,
+        },
+      },
+    ]);
     await setup();
     expect(github.repo(REPO).protection.size).toBe(0);
     expect(await check()).toContain('needs main protected (a reviewed pull request before anything lands): yes.');

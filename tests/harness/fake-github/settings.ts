@@ -3,16 +3,16 @@
  * accounts, plans, environments, branch policies, secrets and branch protection. Shapes and
  * codes as @octokit/openapi's api.github.com description (operationId) and the docs pages:
  * - meta/get (GitHub Enterprise Server's answer also has installed_version).
- * - users/get-authenticated → {login, plan {name}}; an installation token (GITHUB_TOKEN, a Bot)
+ * - users/get-authenticated → {login, plan {name}} (a private-user); an installation token (GITHUB_TOKEN, a Bot)
  *   gets 403 "Resource not accessible by integration".
- * - orgs/get → {login, id, plan {name, …}}; "plan" only for the organization's owners
+ * - orgs/get → {login, id, plan {name, …}} (organization-full); "plan" only for the organization's owners
  *   (admin:org) — other callers get the object without it.
- * - users/get-by-username → {id, login, type}; teams/get-by-name → {id, slug}.
+ * - users/get-by-username → {id, login, type} (a public-user); teams/get-by-name → {id, slug} (team-full).
  * - repos/get → {full_name, private, visibility (public|private|internal), default_branch,
- *   owner {login, type User|Organization}}.
+ *   owner {login, type User|Organization}} (full-repository: the rest from shapes.ts).
  * - repos/get-branch-protection / repos/update-branch-protection (schema "protected-branch"):
- *   GET → {url, required_pull_request_reviews {required_approving_review_count,
- *   dismiss_stale_reviews}, enforce_admins {enabled}, allow_force_pushes {enabled},
+ *   GET → {url, required_pull_request_reviews {url, required_approving_review_count,
+ *   dismiss_stale_reviews}, enforce_admins {url, enabled}, allow_force_pushes {enabled},
  *   allow_deletions {enabled}}, 404 "Branch not protected"; PUT needs required_status_checks,
  *   enforce_admins, required_pull_request_reviews and restrictions (each may be null), else 422;
  *   403 "Upgrade to GitHub Pro or make this repository public to enable this feature." on a
@@ -32,7 +32,9 @@
  * - actions/get-environment-public-key → {key_id, key (base64 X25519)};
  *   actions/create-or-update-environment-secret {encrypted_value, key_id} → 201 created / 204 updated.
  */
-import type { Exchange, FakeEnvironment, FakeGitHub, FakeRepo } from './fake-github.js';
+import type { FakeGitHub } from './fake.js';
+import type { Exchange, FakeEnvironment, FakeRepo } from './model.js';
+import { fullRepository, organization, privateUser, publicUser, team as teamJson, teamFull } from './shapes.js';
 
 /** Answers the request and returns true when it is one of these endpoints. */
 export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
@@ -49,26 +51,28 @@ export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
   if (method === 'GET' && x.path === '/user') {
     const login = x.grant.login;
     if (github.userJson(login).type === 'Bot') return fail(403, 'Resource not accessible by integration');
-    return reply(200, { ...github.userJson(login), plan: planJson(github.accounts.get(login)?.plan ?? 'free') });
+    return reply(
+      200,
+      privateUser(github, login, { ...planJson(github.accounts.get(login)?.plan ?? 'free'), collaborators: 0 }),
+    );
   }
   if (method === 'GET' && parts[0] === 'orgs' && parts.length === 2) {
     const account = github.accounts.get(parts[1] as string);
     if (account?.type !== 'Organization') return fail(404, 'Not Found');
     return reply(200, {
-      login: parts[1],
-      id: 9000,
-      node_id: 'O_9000',
-      url: `${github.url}/orgs/${parts[1]}`,
+      ...organization(github, parts[1] as string),
       ...(x.grant.permissions.has('org:admin') ? { plan: planJson(account.plan) } : {}),
     });
   }
   if (method === 'GET' && parts[0] === 'users' && parts.length === 2) {
     if (!github.users.has((parts[1] as string).toLowerCase())) return fail(404, 'Not Found');
-    return reply(200, github.userJson(parts[1] as string));
+    return reply(200, publicUser(github, parts[1] as string));
   }
   if (method === 'GET' && parts[0] === 'orgs' && parts[2] === 'teams' && parts.length === 4) {
     const team = github.teams.get(`${parts[1]}/${parts[3]}`.toLowerCase());
-    return team ? reply(200, { id: team.id, slug: parts[3], name: parts[3] }) : fail(404, 'Not Found');
+    return team
+      ? reply(200, teamFull(github, parts[1] as string, parts[3] as string, team.id))
+      : fail(404, 'Not Found');
   }
   if (parts[0] !== 'repos' || parts.length < 3) return false;
   const owner = parts[1] as string;
@@ -77,15 +81,10 @@ export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
   const rest = parts.slice(3);
 
   if (method === 'GET' && rest.length === 0) {
-    const visibility = repo.visibility ?? 'public';
+    const answer = fullRepository(github, `${owner}/${parts[2]}`);
     return reply(200, {
-      id: 4242,
-      name: parts[2],
-      full_name: `${owner}/${parts[2]}`,
-      private: visibility !== 'public',
-      visibility,
-      default_branch: repo.defaultBranch ?? 'main',
-      owner: { ...github.userJson(owner), type: github.accounts.get(owner)?.type ?? 'Organization' },
+      ...answer,
+      owner: { ...answer.owner, type: github.accounts.get(owner)?.type ?? 'Organization' },
     });
   }
   if (rest[0] === 'branches' && rest[2] === 'protection' && rest.length === 3)
@@ -145,7 +144,7 @@ export function settingsRoute(github: FakeGitHub, x: Exchange): boolean {
   return false;
 }
 
-const planJson = (name: string) => ({ name, space: 976562499, private_repos: 10000, collaborators: 0 });
+const planJson = (name: string) => ({ name, space: 976562499, private_repos: 10000 });
 
 function branchProtection(github: FakeGitHub, x: Exchange, repo: FakeRepo, owner: string, branch: string): boolean {
   if (!x.need('administration:write')) return true;
@@ -173,12 +172,14 @@ function branchProtection(github: FakeGitHub, x: Exchange, repo: FakeRepo, owner
     ...(reviews
       ? {
           required_pull_request_reviews: {
+            url: `${github.url}${x.path}/required_pull_request_reviews`,
             required_approving_review_count: reviews.required_approving_review_count ?? 0,
             dismiss_stale_reviews: reviews.dismiss_stale_reviews ?? false,
+            require_code_owner_reviews: reviews.require_code_owner_reviews ?? false,
           },
         }
       : {}),
-    enforce_admins: { enabled: Boolean(given.enforce_admins) },
+    enforce_admins: { url: `${github.url}${x.path}/enforce_admins`, enabled: Boolean(given.enforce_admins) },
     allow_force_pushes: { enabled: Boolean(given.allow_force_pushes) },
     allow_deletions: { enabled: Boolean(given.allow_deletions) },
   };
@@ -206,8 +207,8 @@ function environmentJson(github: FakeGitHub, env: FakeEnvironment) {
       prevent_self_review: env.prevent_self_review ?? false,
       reviewers: reviewers.map((r) =>
         r.type === 'Team'
-          ? { type: 'Team', reviewer: { id: r.id, slug: team(r.id).split('/')[1] } }
-          : { type: 'User', reviewer: { id: r.id, login: user(r.id) } },
+          ? { type: 'Team', reviewer: teamJson(github, ...(team(r.id).split('/') as [string, string]), r.id) }
+          : { type: 'User', reviewer: { ...github.userJson(user(r.id)), id: r.id } },
       ),
     });
   if (env.wait_timer) rules.push({ id: 2, node_id: 'GA_2', type: 'wait_timer', wait_timer: env.wait_timer });
