@@ -1,8 +1,9 @@
 /**
  * Generates the metadata, then bundles every action with ncc into dist/<name>/index.js,
  * the deploy-kit command (src/cli/index.ts) into dist/cli/index.js, and @actions/cache on its
- * own into dist/runner-cache/index.js (src/runner-cache/index.ts says why).
- *   npm run build [-- name …]     (name: an action, cli or runner-cache)
+ * own into dist/runner-cache/index.js and @actions/artifact into dist/runner-artifact/index.js
+ * (src/runner-cache/index.ts and src/runner-artifact/index.ts say why).
+ *   npm run build [-- name …]     (name: an action, cli, runner-cache or runner-artifact)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { ROOT, actionNames } from './actions.js';
 
 /** Bundled like actions, from their own entries, but not actions (no action.yml). */
-const BUNDLES = ['cli', 'runner-cache'];
+const BUNDLES = ['cli', 'runner-cache', 'runner-artifact'];
 const entryDir = (name: string) => path.join(ROOT, BUNDLES.includes(name) ? `src/${name}` : `src/actions/${name}`);
 
 /**

@@ -7,7 +7,7 @@ import { createLogPrinter, renderSummary, renderTable } from './terminal.js';
 import { UsageError } from './args.js';
 import { actionYml } from './action-inputs.js';
 
-/** The actions this copy can run (bundles without an action.yml, cli and runner-cache, are not actions): every bundle under dist/ that has an action.yml. */
+/** The actions this copy can run (bundles without an action.yml, cli, runner-cache and runner-artifact, are not actions): every bundle under dist/ that has an action.yml. */
 export function availableActions(): string[] {
   const dist = path.join(ROOT, 'dist');
   if (!existsSync(dist)) return [];

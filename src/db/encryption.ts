@@ -2,28 +2,38 @@
  * age encryption of a dump as it streams (the age format, via the age-encryption package:
  * files it writes are read by the `age` CLI, which the restore docs use). The plaintext
  * only ever exists in the pipe between pg_dump and the file.
+ *
+ * age-encryption (with its X25519 and post-quantum code) is imported when a function here
+ * first needs it, not at the top: it cost every backup-db start ~15 ms, encryption or not
+ * (issue 17). ncc puts it in a lazy chunk.
  */
 import { open } from 'node:fs/promises';
 import { Duplex } from 'node:stream';
 import type { ReadableStream as WebReadable } from 'node:stream/web';
-import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption';
 
 export const AGE_MAGIC = 'age-encryption.org/v1\n';
 
-/** An error message for a recipient age cannot use, or undefined when it is fine. */
-export function recipientProblem(recipient: string): string | undefined {
-  if (recipient.startsWith('ssh-'))
-    return `"${recipient.slice(0, 12)}…" is an SSH key; age-encryption needs an age recipient (age1…): create one with age-keygen`;
-  try {
-    new Encrypter().addRecipient(recipient);
-    return undefined;
-  } catch {
-    return `"${recipient}" is not an age recipient; expected a public key like age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p`;
-  }
+const loadAge = () => import('age-encryption');
+
+/** Error messages for the recipients age cannot use, in order; empty when all are fine. */
+export async function recipientProblems(recipients: string[]): Promise<string[]> {
+  if (!recipients.length) return [];
+  const { Encrypter } = await loadAge();
+  return recipients.flatMap((recipient) => {
+    if (recipient.startsWith('ssh-'))
+      return `"${recipient.slice(0, 12)}…" is an SSH key; age-encryption needs an age recipient (age1…): create one with age-keygen`;
+    try {
+      new Encrypter().addRecipient(recipient);
+      return [];
+    } catch {
+      return `"${recipient}" is not an age recipient; expected a public key like age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p`;
+    }
+  });
 }
 
 /** Checks an identity (AGE-SECRET-KEY-1…) and returns its public recipient. */
 export async function recipientOfIdentity(identity: string): Promise<string | undefined> {
+  const { identityToRecipient } = await loadAge();
   try {
     return await identityToRecipient(identity.trim());
   } catch {
@@ -59,8 +69,8 @@ function webTransform(start: (input: WebReadable<Uint8Array>) => Promise<WebRead
 }
 
 /** Encrypts to every recipient; any one of their identities decrypts. */
-export function encryptStream(recipients: string[]): Duplex {
-  const encrypter = new Encrypter();
+export async function encryptStream(recipients: string[]): Promise<Duplex> {
+  const encrypter = new (await loadAge()).Encrypter();
   for (const recipient of recipients) encrypter.addRecipient(recipient);
   return webTransform(
     (input) =>
@@ -69,8 +79,8 @@ export function encryptStream(recipients: string[]): Duplex {
 }
 
 /** Decrypts with any of the identities (an identity file may hold several, like `age -d -i`). */
-export function decryptStream(identity: string | string[]): Duplex {
-  const decrypter = new Decrypter();
+export async function decryptStream(identity: string | string[]): Promise<Duplex> {
+  const decrypter = new (await loadAge()).Decrypter();
   for (const one of [identity].flat()) decrypter.addIdentity(one.trim());
   return webTransform(
     (input) =>

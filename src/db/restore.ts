@@ -166,7 +166,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
           `${options.from} is encrypted with age: give the identity file that matches its recipient with --identity key.txt (the AGE-SECRET-KEY-1… line age-keygen wrote). Nothing was changed.`,
         );
       const decrypted = new PassThrough();
-      pipeline(raw.stream, decryptStream(options.identities), decrypted).catch((error: unknown) =>
+      pipeline(raw.stream, await decryptStream(options.identities), decrypted).catch((error: unknown) =>
         decrypted.destroy(error as Error),
       );
       plaintext = decrypted;

@@ -3,10 +3,12 @@
  * GitHub Actions, else it stays where it is. Kept apart from the dump so another
  * destination (S3) is one more function here, not a change to the pipeline.
  */
-import type { DefaultArtifactClient } from '@actions/artifact';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
+import { type RunnerArtifact, loadRunnerArtifact } from '../lib/runner-bundles.js';
+
+type DefaultArtifactClient = InstanceType<RunnerArtifact['DefaultArtifactClient']>;
 
 export interface UploadResult {
   artifactId?: number;
@@ -23,8 +25,9 @@ export async function uploadArtifact(
   backupPath: string,
   options: { retentionDays?: number; client?: Pick<DefaultArtifactClient, 'uploadArtifact'> },
 ): Promise<UploadResult> {
-  // Loaded here, not at the top: @actions/artifact costs every start ~280 ms (issue 17).
-  const client = options.client ?? new (await import('@actions/artifact')).DefaultArtifactClient();
+  // Loaded here, from its own bundle (dist/runner-artifact): @actions/artifact, and the undici
+  // its @actions/github needs, cost every start of backup-db (issue 17).
+  const client = options.client ?? new (await loadRunnerArtifact()).DefaultArtifactClient();
   const isDirectory = statSync(backupPath).isDirectory();
   const name = path.basename(backupPath);
   try {

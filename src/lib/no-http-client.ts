@@ -1,7 +1,8 @@
 /**
  * Stands in for @actions/http-client in the bundles of actions that call no runner service
  * themselves (no artifact or OIDC token; test-gate reaches the cache service through the
- * separate dist/runner-cache bundle, src/lib/runner-cache.ts). @actions/core imports it only for
+ * separate dist/runner-cache bundle, backup-db the artifact service through dist/runner-artifact:
+ * src/lib/runner-bundles.ts). @actions/core imports it only for
  * getIDToken(), and it brings undici, whose load was most of such an action's cold start
  * (measured: +70 ms CPU of a 200 ms start; see bench/smoke.bench.ts). An action opts in
  * with a tsconfig.json beside its index.ts mapping the import here (scripts/build.ts).

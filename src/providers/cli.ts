@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
-import { loadRunnerCache } from '../lib/runner-cache.js';
+import { loadRunnerCache } from '../lib/runner-bundles.js';
 import { ARCHIVE_RECORD_FILE, publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
 
 export interface CliAsset {

@@ -76,46 +76,47 @@ function inputValue(name: string, input: InputSpec, description = input.descript
 const SMOKE_KEYS = Object.keys(smokeSpec.inputs);
 
 /** `smoke:` — smoke-test's inputs; `url` defaults to the deployment's url, `expect-version: true` is the release's version. */
-export const smokeSchema = z
-  .object(
-    Object.fromEntries(
-      Object.entries(smokeSpec.inputs as Record<string, InputSpec>).map(([name, input]) => {
-        if (name === 'url')
-          return [
-            name,
-            inputValue(
+const smokeSchema = () =>
+  z
+    .object(
+      Object.fromEntries(
+        Object.entries(smokeSpec.inputs as Record<string, InputSpec>).map(([name, input]) => {
+          if (name === 'url')
+            return [
               name,
-              { ...input, required: false },
-              "Base URL to test. Default: the deployment's url.",
-            ).optional(),
-          ];
-        if (name === 'expect-version')
-          return [
-            name,
-            z
-              .union([z.literal(true), z.literal(false), scalar])
-              .describe(`${input.description} \`true\`: the version being released.`)
-              .optional(),
-          ];
-        return [name, inputValue(name, input).optional()];
-      }),
-    ),
-  )
-  .strict()
-  .describe(
-    "The smoke test run after the platform's verdict (smoke-test's inputs). Absent: the platform's verdict alone.",
-  );
+              inputValue(
+                name,
+                { ...input, required: false },
+                "Base URL to test. Default: the deployment's url.",
+              ).optional(),
+            ];
+          if (name === 'expect-version')
+            return [
+              name,
+              z
+                .union([z.literal(true), z.literal(false), scalar])
+                .describe(`${input.description} \`true\`: the version being released.`)
+                .optional(),
+            ];
+          return [name, inputValue(name, input).optional()];
+        }),
+      ),
+    )
+    .strict()
+    .describe(
+      "The smoke test run after the platform's verdict (smoke-test's inputs). Absent: the platform's verdict alone.",
+    );
 
 const SERVICE_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The keys every service has besides its provider's inputs. */
-const releaseKeys = {
+const releaseKeys = () => ({
   needs: z
     .array(z.string())
     .describe('Services deployed (and healthy) before this one; a release rolls back in the reverse order.')
     .optional(),
-  smoke: smokeSchema.optional(),
+  smoke: smokeSchema().optional(),
   'token-env': z
     .string()
     .regex(ENV_NAME, 'expected an environment variable name such as RAILWAY_TOKEN')
@@ -125,27 +126,29 @@ const releaseKeys = {
     .boolean()
     .describe("The service whose url is the release's `url` output (default: the first service).")
     .optional(),
-};
+});
 
-function serviceSchema(definition: ProviderDefinition, partial: boolean) {
+type ReleaseKeys = ReturnType<typeof releaseKeys>;
+
+function serviceSchema(definition: ProviderDefinition, partial: boolean, keys: ReleaseKeys) {
   const inputs = Object.fromEntries(
     Object.entries(manifestInputs(definition)).map(([name, input]) => [name, inputValue(name, input).optional()]),
   );
   const provider = z.literal(definition.name).describe(`${definition.title}: ${definition.name}`);
   return z
-    .object({ provider: partial ? provider.optional() : provider, ...releaseKeys, ...inputs })
+    .object({ provider: partial ? provider.optional() : provider, ...keys, ...inputs })
     .strict()
     .describe(`A service deployed to ${definition.title}, with deploy-${definition.name}'s inputs.`);
 }
 
 /** The inputs of every provider (for overrides, which are checked against the service's provider once merged). */
-function anyServiceOverride() {
+function anyServiceOverride(keys: ReleaseKeys) {
   const inputs: Record<string, z.ZodType> = {};
   for (const definition of definitions)
     for (const [name, input] of Object.entries(manifestInputs(definition)))
       inputs[name] ??= inputValue(name, input).optional();
   return z
-    .object({ ...releaseKeys, ...inputs })
+    .object({ ...keys, ...inputs })
     .strict()
     .describe("Keys merged over the service's own for this environment.");
 }
@@ -154,7 +157,8 @@ const serviceName = z.string().regex(SERVICE_NAME, 'a service name is letters, d
 
 /** The whole file. Built from the registry, so a provider added there is known here. */
 export function buildManifestSchema() {
-  const services = definitions.map((definition) => serviceSchema(definition, false));
+  const keys = releaseKeys();
+  const services = definitions.map((definition) => serviceSchema(definition, false, keys));
   return z
     .object({
       services: z
@@ -164,7 +168,7 @@ export function buildManifestSchema() {
         .record(
           z.string(),
           z
-            .object({ services: z.record(serviceName, anyServiceOverride()).optional() })
+            .object({ services: z.record(serviceName, anyServiceOverride(keys)).optional() })
             .strict()
             .nullable()
             .describe("Overrides for one environment (the release action's `environment` input)."),
@@ -176,12 +180,19 @@ export function buildManifestSchema() {
     .describe('deploy-kit.yml: the services of one app, released together (deploy-kit release).');
 }
 
-export const manifestSchema = buildManifestSchema();
+let built: ReturnType<typeof buildManifestSchema> | undefined;
+
+/**
+ * The schema, built the first time a manifest is checked, not when the module loads: it
+ * wraps every provider's and smoke-test's input parsers, ~15 ms of every release start,
+ * including the post step that finds the release done (issue 17).
+ */
+export const manifestSchema = () => (built ??= buildManifestSchema());
 
 /** The JSON Schema editors use (schema/deploy-kit.schema.json): the manifest's input side. */
 export function manifestJsonSchema(): Record<string, unknown> {
   return {
-    ...(z.toJSONSchema(manifestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>),
+    ...(z.toJSONSchema(manifestSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>),
     $id: 'https://github.com/org/deploy-kit/schema/deploy-kit.schema.json',
     title: 'deploy-kit.yml',
   };

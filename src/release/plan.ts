@@ -80,7 +80,7 @@ export async function planRelease(text: string, options: PlanOptions): Promise<R
   if (yamlErrors.length) throw manifestError(file, yamlErrors);
   const raw = (document.toJS() ?? {}) as Raw;
   const errors: string[] = [];
-  const parsed = manifestSchema.safeParse(raw);
+  const parsed = manifestSchema().safeParse(raw);
   if (!parsed.success) errors.push(...parsed.error.issues.map(issueMessage));
   if (typeof raw.services !== 'object' || raw.services === null || Array.isArray(raw.services)) {
     throw manifestError(file, errors.length ? errors : ['key "services": expected a map of services by name']);

@@ -4,6 +4,6 @@
  * platform CLI installer of src/providers/cli.ts).
  * Bundled with them, it (and @actions/http-client's undici, which @actions/core would then
  * load at every start) cost every run ~80 ms CPU of start-up, cache or no cache
- * (bench/test-gate.bench.ts). Load it with loadRunnerCache() from src/lib/runner-cache.ts.
+ * (bench/test-gate.bench.ts). Load it with loadRunnerCache() from src/lib/runner-bundles.ts.
  */
 export { isFeatureAvailable, restoreCache, saveCache } from '@actions/cache';

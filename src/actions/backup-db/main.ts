@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readInputs, setOutputs } from '../../lib/action-spec.js';
+import { invalidInput, readInputs, setOutputs } from '../../lib/action-spec.js';
 import { ConfigurationError, KitError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
 import { table, writeSummary } from '../../lib/summary.js';
@@ -29,7 +29,13 @@ import {
   restoreInto,
 } from '../../db/restore-check.js';
 import { artifactServiceAvailable, uploadArtifact } from '../../db/upload.js';
-import { decryptStream, encryptStream, readAgeHeader, recipientOfIdentity } from '../../db/encryption.js';
+import {
+  decryptStream,
+  encryptStream,
+  readAgeHeader,
+  recipientOfIdentity,
+  recipientProblems,
+} from '../../db/encryption.js';
 import { repositoryIsPublic } from '../../lib/repository.js';
 import { type S3Target, credentialSource, missingCredentials, regionFrom, uploadS3 } from '../../db/s3.js';
 import { spec } from './spec.js';
@@ -52,6 +58,9 @@ export function renderName(
 
 export async function run(): Promise<void> {
   const inputs = readInputs(spec);
+  // Checked here, not by the spec's parser, so that age-encryption is loaded only when used.
+  const problems = await recipientProblems(inputs.encryptTo);
+  if (problems.length) throw invalidInput('encrypt-to', spec.inputs['encrypt-to'], problems.join('; '));
   const db = inputs.databaseUrl;
   const scratch = inputs.restoreCheckUrl;
   if (scratch && scratch.host === db.host && scratch.port === db.port && scratch.database === db.database)
@@ -97,7 +106,7 @@ export async function run(): Promise<void> {
   let counts: CountRow[] | undefined;
   try {
     snapshot = scratch ? await exportSnapshot(db) : undefined;
-    const dump = await core.group(`pg_dump ${db.label} → ${target}`, () =>
+    const dump = await core.group(`pg_dump ${db.label} → ${target}`, async () =>
       dumpToPartial(
         {
           db,
@@ -107,7 +116,7 @@ export async function run(): Promise<void> {
           compress: inputs.compress,
           snapshot: snapshot?.id,
           timeoutMs: inputs.timeout,
-          transforms: encryption ? [encryptStream(encryption.recipients)] : [],
+          transforms: encryption ? [await encryptStream(encryption.recipients)] : [],
         },
         { log: core.info },
       ),
@@ -133,10 +142,10 @@ export async function run(): Promise<void> {
       );
     } else if (inputs.verify) {
       entries = (
-        await core.group('Verifying the backup', () =>
+        await core.group('Verifying the backup', async () =>
           verifyDump(partial, inputs.format, pgRestore?.path, {
             timeoutMs: inputs.timeout,
-            readTransforms: encryption?.identity ? [decryptStream(encryption.identity)] : [],
+            readTransforms: encryption?.identity ? [await decryptStream(encryption.identity)] : [],
           }),
         )
       ).entries;
@@ -154,7 +163,7 @@ export async function run(): Promise<void> {
           pgRestore: pgRestore?.path,
           psql: psql?.path,
           timeoutMs: inputs.timeout,
-          readTransforms: encryption?.identity ? [decryptStream(encryption.identity)] : undefined,
+          readTransforms: encryption?.identity ? [await decryptStream(encryption.identity)] : undefined,
         });
         return compareCounts(sourceCounts, await countRestored(scratch));
       });

@@ -2,17 +2,7 @@ import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
 import { bool, duration, integer, lines, oneOf, optional, text } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
-import { recipientProblem } from '../../db/encryption.js';
 import { endpointProblem } from '../../db/s3.js';
-
-/** age recipients, one per line: each must be a key age can encrypt to. */
-const recipients = (): z.ZodType<string[], string> =>
-  lines().superRefine((items, ctx) => {
-    for (const item of items) {
-      const problem = recipientProblem(item);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }
-  });
 
 /** An age identity; the value is never echoed (it is a private key). */
 const identity = (): z.ZodType<string | undefined, string> =>
@@ -104,7 +94,8 @@ export const spec = defineAction({
       description:
         'age recipients (public keys, `age1…`), one per line: the dump is encrypted as it streams, so the plaintext never touches disk; any one of the matching identities decrypts it (`age -d -i key.txt`). Not for `directory`.',
       example: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
-      parse: recipients(),
+      // Each must be a key age can encrypt to: main.ts checks that (recipientProblems), loading age only then.
+      parse: lines(),
     },
     'verify-identity': {
       description:

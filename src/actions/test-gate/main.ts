@@ -6,7 +6,7 @@ import { ConfigurationError, KitError } from '../../lib/errors.js';
 import { Fail } from '../../lib/schemas.js';
 import { parseCommands } from '../../gate/commands.js';
 import { runCommand } from '../../lib/exec.js';
-import { loadRunnerCache } from '../../lib/runner-cache.js';
+import { loadRunnerCache } from '../../lib/runner-bundles.js';
 import { writeSummary } from '../../lib/summary.js';
 import { type GateReport, runGate } from '../../gate/gate.js';
 import { renderGateSummary } from '../../gate/summary.js';
