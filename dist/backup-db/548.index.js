@@ -1,16 +1,16 @@
-export const id = 358;
-export const ids = [358];
+export const id = 548;
+export const ids = [548];
 export const modules = {
 
-/***/ 22358:
+/***/ 1548:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(53711);
-const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(62085);
-const { extendedEncodeURIComponent } = __webpack_require__(93422);
-const { EventEmitter } = __webpack_require__(24434);
-const { Buffer } = __webpack_require__(20181);
-const { statSync, ReadStream } = __webpack_require__(73024);
+const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(7369);
+const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(9835);
+const { extendedEncodeURIComponent } = __webpack_require__(4108);
+const { EventEmitter } = __webpack_require__(4434);
+const { Buffer } = __webpack_require__(181);
+const { statSync, ReadStream } = __webpack_require__(3024);
 const { Readable } = __webpack_require__(2203);
 
 const runtimeConfigShared = {
