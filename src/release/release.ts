@@ -7,6 +7,7 @@
  * post step can finish the rollback); it never holds a secret.
  */
 import { errorMessage } from '../lib/errors.js';
+import { tail } from '../lib/exec.js';
 import { type DeployReport, deployFlow, describe } from '../providers/deploy-flow.js';
 import { type DeployStatus, type Deployment, type Provider, passed } from '../providers/provider.js';
 import { rollbackFlow } from '../providers/rollback.js';
@@ -143,6 +144,15 @@ async function deployOne(
   entry.verdict = outcome.status;
   entry.evidence = outcome.evidence;
   if (outcome.deployment) entry.deployment = brief(outcome.deployment);
+  if (outcome.preDeploy?.result === 'failed') {
+    // The platform stopped this deployment at its pre-deploy step: what was live still serves.
+    entry.rollback = 'unchanged';
+    entry.after = entry.previous?.text ?? 'nothing (nothing was live before)';
+    // Into the step's log only: the progress is saved to state and keeps no platform log.
+    const log = outcome.preDeploy.log ?? outcome.logTail;
+    if (log) deps.log(`${service.name}: the last lines of ${outcome.preDeploy.step}'s log:\n${tail(log, 20)}`);
+    return `${service.name} (${service.definition.title}): the platform's migration failed — ${outcome.evidence}`;
+  }
   if (!passed(outcome.status))
     return `${service.name} (${service.definition.title}) ${outcome.status === 'failed' ? 'failed' : 'did not reach a known state'}: ${outcome.evidence}`;
   entry.after = entry.deployment?.text;
