@@ -9,14 +9,15 @@
 import { tail } from '../lib/exec.js';
 import type { DeployOutcome, Deployment, PreDeploy } from './provider.js';
 
-/** The providers whose platform has a pre-deploy step, and its name there. */
+/**
+ * The providers whose platform has a pre-deploy step, and its name there. The reusable
+ * workflows' settings check lists the same three for `migration-tool: platform`.
+ */
 export const PRE_DEPLOY_STEPS: Readonly<Record<string, string>> = {
   railway: "Railway's pre-deploy command",
   render: "Render's pre-deploy command",
   fly: "Fly.io's release_command",
 };
-
-export const hasPreDeployStep = (provider: string): boolean => provider in PRE_DEPLOY_STEPS;
 
 /** Lines of the step's log the error annotation carries (the summary has the longer tail). */
 const ANNOTATION_LINES = 8;

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { workflowFiles } from '../../scripts/lint-workflows.js';
+import { PRE_DEPLOY_STEPS } from '../../src/providers/pre-deploy.js';
 import { readWorkflow } from './interfaces.js';
 
 const reusable = ['.github/workflows/deploy-staging.yml', '.github/workflows/deploy-production.yml'];
@@ -270,7 +271,10 @@ describe('the check steps (bash, as on the runner)', () => {
       const env = Object.fromEntries(Object.keys(readStepEnv(file, 'gate', 'settings')).map((k) => [k, '']));
       const ok = { ...env, PROVIDER: 'railway', MIGRATION_TOOL: 'platform' };
       if ('APPROVAL' in env) Object.assign(ok, { APPROVAL: 'environment', REHEARSE: 'false', BACKUP: 'true' });
-      for (const provider of ['railway', 'render', 'fly']) expect(settings({ ...ok, PROVIDER: provider }).code).toBe(0);
+      // the same providers as the kit's own list (src/providers/pre-deploy.ts)
+      const withStep = Object.keys(PRE_DEPLOY_STEPS);
+      expect(withStep.sort()).toEqual(['fly', 'railway', 'render']);
+      for (const provider of withStep) expect(settings({ ...ok, PROVIDER: provider }).code).toBe(0);
       for (const provider of ['vercel', 'vm']) {
         const refused = settings({ ...ok, PROVIDER: provider });
         expect([refused.code, refused.out]).toEqual([
