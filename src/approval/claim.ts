@@ -23,7 +23,7 @@ export async function claimApproval(
   repo: Repo,
   options: ClaimOptions,
   log: (line: string) => void = () => undefined,
-): Promise<{ deploymentId: number; tag: string; sha: string }> {
+): Promise<{ deploymentId: number; tag: string; sha: string; migrations?: string[] }> {
   const issue = (await github.request<IssueJson>('GET', repoPath(repo, `/issues/${options.issueNumber}`))).data;
   const record = parseMarker(issue.body);
   if (!record || record.state !== 'approved' || record.deploymentId === undefined)
@@ -45,7 +45,12 @@ export async function claimApproval(
     ...(options.runUrl ? { log_url: options.runUrl } : {}),
   });
   log(`Claimed the approval of ${record.tag}: deployment ${record.deploymentId} is in progress.`);
-  return { deploymentId: record.deploymentId, tag: record.tag, sha: record.sha };
+  return {
+    deploymentId: record.deploymentId,
+    tag: record.tag,
+    sha: record.sha,
+    ...(record.migrations ? { migrations: record.migrations } : {}),
+  };
 }
 
 /** /deny after (or at the same moment as) an /approve: the approval's queued Deployment is withdrawn. */

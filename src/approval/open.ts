@@ -90,6 +90,8 @@ export async function openReleaseIssue(
     state: 'pending',
     ...(options.runId ? { run: options.runId } : {}),
   };
+  const shown = shownMigrations(options, live, changes);
+  if (shown) record.migrations = shown;
   const body = withRecord(renderBody(repo, options, live, changes), record);
   const title = releaseTitle(options);
 
@@ -164,6 +166,22 @@ export async function findReleaseIssue(
   return undefined;
 }
 
+/**
+ * The migration files the issue lists for the approver, when that list is complete: a
+ * folder was given, something was live to compare with, and the compare was not capped.
+ * Removed files are not migrations to apply. Undefined: nothing to hold the plan to.
+ */
+export function shownMigrations(
+  options: Pick<OpenOptions, 'plan' | 'migrationsDirectory'>,
+  live: LiveRelease | undefined,
+  changes: { files: ChangedFile[] } | undefined,
+): string[] | undefined {
+  if (options.plan.trim() || !options.migrationsDirectory || !live || !changes) return undefined;
+  if (changes.files.length >= COMPARE_FILES_CAP) return undefined;
+  const dir = options.migrationsDirectory.replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return changes.files.filter((f) => f.filename.startsWith(`${dir}/`) && f.status !== 'removed').map((f) => f.filename);
+}
+
 /** The migration files this release adds or changes, from the compare of the live commit and this one. */
 export function migrationFiles(
   directory: string,
@@ -177,7 +195,7 @@ export function migrationFiles(
     return `Every migration in ${where} that the database has not applied yet: nothing was deployed to ${environment} by the kit before, so there is nothing to compare with. The production job lists and applies them after the approval.`;
   if (!changes) return `None: ${environment} already runs this commit.`;
   const files = changes.files.filter((f) => f.filename.startsWith(`${dir}/`));
-  const note = `Files in ${where} changed since the commit ${environment} runs (read from the repository; the production job compares them with the database after the approval).`;
+  const note = `Files in ${where} changed since the commit ${environment} runs (read from the repository). After the approval the production job compares them with the database's plan and refuses to apply any migration not listed here.`;
   const cap =
     changes.files.length >= COMPARE_FILES_CAP
       ? `\n\nThe comparison lists only the first ${COMPARE_FILES_CAP} changed files: there may be more.`

@@ -34,6 +34,11 @@ export interface ReleaseRecord {
   deploymentId?: number;
   /** The workflow run that opened the issue (the gate's run on the tag push). */
   run?: number;
+  /**
+   * The migration files the issue listed for the approver (paths from the repository root),
+   * when it listed them all; the production job refuses to apply any other (issue 16).
+   */
+  migrations?: string[];
 }
 
 const MARKER = 'deploy-kit:release';
@@ -56,6 +61,11 @@ export function parseMarker(body: string | null | undefined): ReleaseRecord | un
       return undefined;
     if (!STATES.includes(value.state as ReleaseState)) return undefined;
     if (value.run !== undefined && !Number.isSafeInteger(value.run)) return undefined;
+    if (
+      value.migrations !== undefined &&
+      !(Array.isArray(value.migrations) && value.migrations.every((m) => typeof m === 'string'))
+    )
+      return undefined;
     return value as ReleaseRecord;
   } catch {
     return undefined;

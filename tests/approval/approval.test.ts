@@ -142,6 +142,9 @@ describe('open', () => {
     expect(section).toContain('- `migrations/004_add_refunds.sql` (added)');
     expect(section).toContain('- `migrations/002_orders.sql` (modified)');
     expect(section).not.toContain('src/refunds.ts');
+    expect(section).toContain('refuses to apply any migration not listed here');
+    // What the approver saw goes in the record the claim hands to migrate (approved-migrations).
+    expect(parseMarker(body)?.migrations).toEqual(['migrations/004_add_refunds.sql', 'migrations/002_orders.sql']);
   });
 
   it('opens one issue per tag with the commit, the changes since production, the plan and how to approve', async () => {

@@ -34,7 +34,7 @@ const say = (user: string, issue: number, text: string, github = client()) =>
   checkComment(github, repo, gh.commentEvent(user, issue, text), options);
 const statesOf = (id: number) => gh.deployments.find((d) => d.id === id)?.statuses.map((s) => s.state);
 
-async function release(tag: string, sha: string) {
+async function release(tag: string, sha: string, migrationsDirectory?: string) {
   gh.tag(tag, sha);
   const run = gh.addRun({ id: runId++, path: WORKFLOW, event: 'push', head_branch: tag, head_sha: sha, actor: 'dan' });
   return (
@@ -47,6 +47,7 @@ async function release(tag: string, sha: string) {
       label: 'release-approval',
       serverUrl: 'https://github.com',
       runId: run.id,
+      ...(migrationsDirectory ? { migrationsDirectory } : {}),
     })
   ).issueNumber;
 }
@@ -86,6 +87,22 @@ describe('an approval is used once', () => {
     await expect(claimApproval(client(), repo, { issueNumber: issue, attempt: 2 })).rejects.toThrow(
       `The approval of v1.2.0 (deployment ${id}) was already used or withdrawn (it is in_progress): an approval deploys once. Re-running the job needs a new /approve on #${issue}.`,
     );
+  });
+
+  it('the claim hands the production job the migration files the approver was shown', async () => {
+    const withFiles = gh.addCommit('feat: refunds', 'dan', [
+      { filename: 'db/migrations/004_refunds.sql', status: 'added' },
+      { filename: 'db/migrations/001_old.sql', status: 'removed' },
+      { filename: 'src/refunds.ts', status: 'added' },
+    ]);
+    const issue = await release('v1.3.0', withFiles, 'db/migrations');
+    const approved = (await say('alice', issue, '/approve')) as { deploymentId: number };
+    expect(await claimApproval(client(), repo, { issueNumber: issue })).toEqual({
+      deploymentId: approved.deploymentId,
+      tag: 'v1.3.0',
+      sha: withFiles,
+      migrations: ['db/migrations/004_refunds.sql'],
+    });
   });
 
   it('a release issue without an approval has nothing to claim', async () => {

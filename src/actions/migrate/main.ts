@@ -46,6 +46,10 @@ export async function run(): Promise<void> {
       'Input "command" is required with tool: command. Example: command: npm run db:migrate',
     );
 
+  if (inputs.approvedMigrations && tool !== 'sql')
+    core.warning(
+      `Input "approved-migrations" is compared with the plan only for tool: sql; ${tool} applies its own plan (listed in the summary), which the release issue's file list may not match.`,
+    );
   const migrateOn = (databaseUrl: DatabaseUrl) => {
     const on = { ...inputs, databaseUrl };
     return tool === 'sql' ? runSql(on, cwd, workspace) : runTool(tool, on, cwd, workspace);

@@ -6,6 +6,7 @@ import { formatDuration } from '../../lib/duration.js';
 import { sleep } from '../../lib/retry.js';
 import { table, writeSummary } from '../../lib/summary.js';
 import { type DatabaseUrl, connect, scrub } from '../../db/connection.js';
+import { checkApproved } from '../../migrate/approved.js';
 import { blockerWatch } from '../../migrate/blockers.js';
 import {
   type MigrateResult,
@@ -39,7 +40,16 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
           dryRun: inputs.dryRun,
           outOfOrder: inputs.outOfOrder,
         },
-        { log: core.info, sleep, now: Date.now, watch, review: linter.review },
+        {
+          log: core.info,
+          sleep,
+          now: Date.now,
+          watch,
+          review: async (pending) => {
+            if (inputs.approvedMigrations) checkApproved(pending, inputs.approvedMigrations, workspace);
+            await linter.review(pending);
+          },
+        },
       ),
     );
   } catch (error) {

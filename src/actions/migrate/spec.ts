@@ -1,3 +1,4 @@
+import { approvedMigrationsInput } from '../../migrate/approved.js';
 import { defineAction } from '../../lib/action-spec.js';
 import { splitArgv } from '../../lib/argv.js';
 import { Fail, bool, duration, oneOf, optional, text, via } from '../../lib/schemas.js';
@@ -74,6 +75,7 @@ export const spec = defineAction({
       default: '10s',
       parse: duration(),
     },
+    'approved-migrations': approvedMigrationsInput,
     'out-of-order': {
       description:
         'For `tool: sql`: what to do with a pending file that sorts before an already applied one (a branch merged late): `warn` (apply it, with a warning) or `error` (refuse, change nothing).',

@@ -127,6 +127,7 @@ export async function run(): Promise<void> {
       tag: claimed.tag,
       sha: claimed.sha,
       'issue-number': inputs.issueNumber,
+      'approved-migrations': claimed.migrations ? JSON.stringify(claimed.migrations) : '',
     });
     return;
   }

@@ -118,6 +118,8 @@ export const spec = defineAction({
     'issue-url': 'Link to the release issue (`open`).',
     'deployment-id': 'The GitHub Deployment created for the approved release (`check`, `report`).',
     approver: 'Who approved or denied (`check`).',
+    'approved-migrations':
+      "The migration files the release issue listed for the approver, as a JSON array of paths from the repository root; empty when it listed none or could not list them all (`claim`). Give it to migrate's `approved-migrations`.",
     state: 'The release state: pending, approved, denied, deployed or failed.',
   },
 });
