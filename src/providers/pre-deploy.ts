@@ -13,11 +13,11 @@ import type { DeployOutcome, Deployment, PreDeploy } from './provider.js';
  * The providers whose platform has a pre-deploy step, and its name there. The reusable
  * workflows' settings check lists the same three for `migration-tool: platform`.
  */
-export const PRE_DEPLOY_STEPS: Readonly<Record<string, string>> = {
+export const PRE_DEPLOY_STEPS = {
   railway: "Railway's pre-deploy command",
   render: "Render's pre-deploy command",
   fly: "Fly.io's release_command",
-};
+} as const;
 
 /** Lines of the step's log the error annotation carries (the summary has the longer tail). */
 const ANNOTATION_LINES = 8;

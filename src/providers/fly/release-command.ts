@@ -19,7 +19,7 @@ const LOGS_START = 'Checking logs: fetching the last 100 lines below:';
 /** How the deploy's release_command ended, read from `fly deploy`'s output; undefined when it ran none. */
 export function flyReleaseCommand(stderr: string, stdout = ''): PreDeploy | undefined {
   const all = `${stdout}\n${stderr}`;
-  const step = PRE_DEPLOY_STEPS.fly as string;
+  const step = PRE_DEPLOY_STEPS.fly;
   const failed = FAILED.exec(all);
   if (failed || ABORTED.test(all))
     return {

@@ -25,7 +25,7 @@ export async function railwayPreDeploy(client: GraphQLClient, deploymentId: stri
   const events = (data.deploymentEvents?.edges ?? []).map((edge) => edge.node);
   const step = events.filter((event) => event.step === 'PRE_DEPLOY_COMMAND').at(-1);
   if (!step) return undefined;
-  const name = PRE_DEPLOY_STEPS.railway as string;
+  const name = PRE_DEPLOY_STEPS.railway;
   const error = step.payload?.error?.trim();
   if (error) return { step: name, result: 'failed', detail: error };
   return { step: name, result: 'passed' };

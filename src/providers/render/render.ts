@@ -215,7 +215,7 @@ export class RenderProvider implements Provider {
     const still = previous ? `; ${previous.id} is still live` : '';
     if (!deployment) return { status: 'failed', evidence: `${attempt.problem ?? 'no deploy was made'}${still}` };
     const status = deployment.status ?? 'unknown';
-    const step = PRE_DEPLOY_STEPS.render as string;
+    const step = PRE_DEPLOY_STEPS.render;
     // pre_deploy_failed: the pre-deploy command exited non-zero, so Render never started the
     // new instances and the live deploy kept serving (docs/platforms.md §9.1).
     if (status === 'pre_deploy_failed')
