@@ -10,6 +10,7 @@ import { errorMessage } from '../lib/errors.js';
 import { tail } from '../lib/exec.js';
 import { type DeployReport, deployFlow, describe } from '../providers/deploy-flow.js';
 import { type DeployStatus, type Deployment, type Provider, passed } from '../providers/provider.js';
+import { preDeployFailureMessage } from '../providers/pre-deploy.js';
 import { rollbackFlow } from '../providers/rollback.js';
 import type { SmokeSettings } from '../providers/smoke-step.js';
 import { type PlannedService, smokeFor } from './plan.js';
@@ -63,6 +64,8 @@ export interface ReleaseDeps {
   save(progress: ReleaseProgress): void;
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   log(line: string): void;
+  /** A service's platform stopped its deployment at its pre-deploy step: the message and that step's log. */
+  preDeployFailed?(service: string, message: string, log: string | undefined): void;
   sleep(ms: number): Promise<void>;
   now?: () => number;
 }
@@ -148,9 +151,14 @@ async function deployOne(
     // The platform stopped this deployment at its pre-deploy step: what was live still serves.
     entry.rollback = 'unchanged';
     entry.after = entry.previous?.text ?? 'nothing (nothing was live before)';
-    // Into the step's log only: the progress is saved to state and keeps no platform log.
+    // Handed out, never kept in the progress: that is saved to state and holds no platform log.
     const log = outcome.preDeploy.log ?? outcome.logTail;
     if (log) deps.log(`${service.name}: the last lines of ${outcome.preDeploy.step}'s log:\n${tail(log, 20)}`);
+    deps.preDeployFailed?.(
+      service.name,
+      preDeployFailureMessage(service.definition.title, outcome, report.previous),
+      log && tail(log, 40),
+    );
     return `${service.name} (${service.definition.title}): the platform's migration failed — ${outcome.evidence}`;
   }
   if (!passed(outcome.status))

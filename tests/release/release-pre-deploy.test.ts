@@ -102,10 +102,16 @@ describe('a release whose platform migrates', () => {
     expect(fly.calls.filter((c) => c.argv[0] === 'deploy')).toHaveLength(1);
     const live = fly.apps['shop-worker']!.releases.filter((r) => r.Status === 'complete').at(-1);
     expect(live?.ImageRef).toBe(flyImage('BBB'));
-    const error = run.annotations.find((a) => a.level === 'error')?.message ?? '';
-    expect(error).toContain("worker (Fly.io): the platform's migration failed");
-    expect(error).toContain("Fly.io's release_command (the platform's migration) failed");
-    expect(run.log).toContain('error: column "total" of relation "orders" already exists');
+    const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    const logLine = 'error: column "total" of relation "orders" already exists';
+    // its own annotation: what failed, that traffic never moved, the log's last lines
+    expect(errors[0]).toContain("worker: The platform's migration failed on Fly.io: Fly.io's release_command failed");
+    expect(errors[0]).toContain('is still live, so this service needs no rollback');
+    expect(errors[0]).toContain(logLine);
+    expect(errors.at(-1)).toContain("Release v2 failed (worker (Fly.io): the platform's migration failed");
+    expect(run.summary).toContain('worker: the log of its pre-deploy step');
+    expect(run.summary).toContain(logLine.replace(/"/g, '&quot;'));
+    expect(run.log).toContain(logLine);
     expectSecretKept(run, RAILWAY_TOKEN);
     expectSecretKept(run, FLY_TOKEN);
   });
