@@ -6,7 +6,7 @@
  * a passing one is a success that says the step passed (docs/platforms.md §9).
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { type ActionRun as RunResult, runAction } from '../harness/runner.js';
+import { type ActionRun as RunResult, expectSecretKept, runAction } from '../harness/runner.js';
 import { FakeRailwayApi, existingDeployment, initialRailwayState } from '../fakes/railway-api.js';
 import { FakeRenderApi, initialRenderState } from '../fakes/render-api.js';
 import { image, initialFlyState, readFly, writeFly } from '../fakes/fly-state.js';
@@ -61,6 +61,7 @@ describe('Render: the pre-deploy command', () => {
     expectPreDeployFailure(r, "Render's pre-deploy command", 'dep-0002live', 'error: relation "users" already exists');
     expect(errorOf(r)).toContain('(pre_deploy_failed)');
     expect(api.state.deploys.find((d) => d.id === 'dep-0002live')?.status).toBe('live');
+    expectSecretKept(r, api.state.apiKey);
   });
 
   it('the umbrella deploy with rollback-on-failure rolls nothing back after it', async () => {
@@ -113,6 +114,7 @@ describe('Railway: the pre-deploy command', () => {
     expect(deployments.find((d) => d.id === 'dep-0002-live')?.status).toBe('SUCCESS');
     expect(deployments.at(-1)?.status).toBe('FAILED');
     expect(api.load().calls.some((c) => String(c.query).includes('deploymentRollback'))).toBe(false);
+    expectSecretKept(r, api.load().projectToken);
   });
 
   it('passes: the deployment ran its pre-deploy command and went live', async () => {
@@ -151,6 +153,7 @@ describe('Fly.io: the release_command', () => {
     const releases = [...state().apps['shop-api']!.releases].sort((a, b) => b.Version - a.Version);
     expect(releases[0]).toMatchObject({ Version: 4, Status: 'failed' });
     expect(releases[1]).toMatchObject({ ImageRef: image('CCC'), Status: 'complete' });
+    expectSecretKept(r, state().token);
   });
 
   it('the umbrella deploy with rollback-on-failure does not redeploy the old image', async () => {
