@@ -12,6 +12,7 @@ import { escapeHtml, table, writeSummary } from '../lib/summary.js';
 import type { InstalledCli } from './cli.js';
 import { type CommonInputs, commonInputs, commonOutputs } from './common-inputs.js';
 import { type DeployReport, deployFlow, describe } from './deploy-flow.js';
+import { preDeployFailureMessage, preDeployRow } from './pre-deploy.js';
 import {
   type CommonParsedInputs,
   type Provider,
@@ -107,6 +108,8 @@ export function failUnlessSuccess(definition: Pick<ProviderDefinition, 'title'>,
     core.info(`Deployed ${describe(outcome.deployment ?? { id: 'unknown' })} to ${definition.title}.`);
     return;
   }
+  if (outcome.preDeploy?.result === 'failed')
+    throw new KitError(preDeployFailureMessage(definition.title, outcome, report.previous));
   const message =
     outcome.status === 'failed'
       ? `The deploy to ${definition.title} failed: ${outcome.evidence}.`
@@ -129,6 +132,7 @@ export async function writeDeploySummary(
     ['previous (rollback target)', previous ? describe(previous) : 'none (first deployment)'],
     ['evidence', outcome.evidence],
   ];
+  if (outcome.preDeploy) rows.push(preDeployRow(outcome.preDeploy, previous));
   if (cli)
     rows.push(
       ['CLI', `${cli.version} from ${cli.source} at ${cli.path} (${formatDuration(cli.durationMs)})`],
@@ -145,8 +149,16 @@ export async function writeDeploySummary(
     ],
   );
   await writeSummary((summary) => {
-    summary.addHeading(`Deploy to ${title}: ${outcome.status} ${ICON[outcome.status]}`, 3);
+    const failedStep = outcome.preDeploy?.result === 'failed' ? outcome.preDeploy.step : undefined;
+    summary.addHeading(
+      `Deploy to ${title}: ${outcome.status} ${ICON[outcome.status]}${failedStep ? ` — the platform's migration (${failedStep}) failed; traffic never moved` : ''}`,
+      3,
+    );
     summary.addTable(table(['deploy', 'result'], rows));
-    if (outcome.logTail) summary.addDetails('Log tail', `<pre>${escapeHtml(outcome.logTail)}</pre>`);
+    if (outcome.logTail)
+      summary.addDetails(
+        failedStep ? `Log tail (${failedStep})` : 'Log tail',
+        `<pre>${escapeHtml(outcome.logTail)}</pre>`,
+      );
   });
 }

@@ -8,6 +8,7 @@
 import { errorMessage } from '../lib/errors.js';
 import { formatDuration } from '../lib/duration.js';
 import { tail } from '../lib/exec.js';
+import { preDeployLogSection } from './pre-deploy.js';
 import {
   type DeployAttempt,
   type DeployContext,
@@ -121,13 +122,15 @@ export async function verifyByPlatform(
   };
 }
 
-/** The CLI's last lines, then the platform's own log of the deployment where it keeps one. */
+/** The pre-deploy step's own log, the CLI's last lines, then the platform's log of the deployment. */
 async function failedLogTail(
   provider: Provider,
   outcome: DeployOutcome,
   attempt: DeployAttempt,
 ): Promise<string | undefined> {
   const parts: string[] = [];
+  const preDeploy = preDeployLogSection(outcome.preDeploy);
+  if (preDeploy) parts.push(preDeploy);
   if (attempt.output.trim()) parts.push(`--- CLI output ---\n${tail(attempt.output, 20)}`);
   if (outcome.deployment && provider.logTail) {
     try {

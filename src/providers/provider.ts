@@ -59,6 +59,23 @@ export interface DeployOutcome {
   evidence: string;
   /** The last lines of the deployment's (or CLI's) log, for the summary. */
   logTail?: string;
+  /** How the platform's own pre-deploy step ended, where it reported one (./pre-deploy.ts). */
+  preDeploy?: PreDeploy;
+}
+
+/**
+ * The platform's own pre-deploy step (Render's and Railway's pre-deploy command, Fly's
+ * release_command; `migration-tool: platform` migrates there). It runs after the build and
+ * before the new deployment takes traffic, so when it fails what was live stays live.
+ */
+export interface PreDeploy {
+  /** Its name on that platform, for messages: "Render's pre-deploy command". */
+  step: string;
+  result: 'passed' | 'failed';
+  /** What the platform said about it (an exit code, a status). */
+  detail?: string;
+  /** Its own output, where the platform returns it apart from the deployment's log. */
+  log?: string;
 }
 
 export interface DeployContext {

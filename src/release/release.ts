@@ -7,8 +7,10 @@
  * post step can finish the rollback); it never holds a secret.
  */
 import { errorMessage } from '../lib/errors.js';
+import { tail } from '../lib/exec.js';
 import { type DeployReport, deployFlow, describe } from '../providers/deploy-flow.js';
 import { type DeployStatus, type Deployment, type Provider, passed } from '../providers/provider.js';
+import { preDeployFailureMessage } from '../providers/pre-deploy.js';
 import { rollbackFlow } from '../providers/rollback.js';
 import type { SmokeSettings } from '../providers/smoke-step.js';
 import { type PlannedService, smokeFor } from './plan.js';
@@ -62,6 +64,8 @@ export interface ReleaseDeps {
   save(progress: ReleaseProgress): void;
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   log(line: string): void;
+  /** A service's platform stopped its deployment at its pre-deploy step: the message and that step's log. */
+  preDeployFailed?(service: string, message: string, log: string | undefined): void;
   sleep(ms: number): Promise<void>;
   now?: () => number;
 }
@@ -143,6 +147,20 @@ async function deployOne(
   entry.verdict = outcome.status;
   entry.evidence = outcome.evidence;
   if (outcome.deployment) entry.deployment = brief(outcome.deployment);
+  if (outcome.preDeploy?.result === 'failed') {
+    // The platform stopped this deployment at its pre-deploy step: what was live still serves.
+    entry.rollback = 'unchanged';
+    entry.after = entry.previous?.text ?? 'nothing (nothing was live before)';
+    // Handed out, never kept in the progress: that is saved to state and holds no platform log.
+    const log = outcome.preDeploy.log ?? outcome.logTail;
+    if (log) deps.log(`${service.name}: the last lines of ${outcome.preDeploy.step}'s log:\n${tail(log, 20)}`);
+    deps.preDeployFailed?.(
+      service.name,
+      preDeployFailureMessage(service.definition.title, outcome, report.previous),
+      log && tail(log, 40),
+    );
+    return `${service.name} (${service.definition.title}): the platform's migration failed — ${outcome.evidence}`;
+  }
   if (!passed(outcome.status))
     return `${service.name} (${service.definition.title}) ${outcome.status === 'failed' ? 'failed' : 'did not reach a known state'}: ${outcome.evidence}`;
   entry.after = entry.deployment?.text;

@@ -48,6 +48,7 @@ export async function writeReleaseSummary(
   progress: ReleaseProgress,
   notes: string[] = [],
   migrations: AppliedVerdict[] = [],
+  logs: Array<{ title: string; text: string }> = [],
 ): Promise<void> {
   await writeSummary((summary) => {
     summary.addHeading(`Release ${progress.version} to ${progress.environment}: ${HEADING[progress.status]}`, 3);
@@ -60,6 +61,7 @@ export async function writeReleaseSummary(
       ...notes,
     ];
     if (lines.length) summary.addRaw(lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n') + '\n');
+    for (const log of logs) summary.addDetails(escapeHtml(log.title), `<pre>${escapeHtml(log.text)}</pre>`);
     if (rolledBack(progress)) addSchemaVerdict(summary, migrations);
   });
 }

@@ -29,7 +29,16 @@
  * Switches (state.scenario.deploy): "success" (default), "fail" (health checks fail,
  * exit 1, release failed), "reverted" (exit 0, but the release failed and machines run
  * the old image), "hang" (release stays running, the CLI never returns), "deadline"
- * (exit 126), "malformed" (exit 0, release complete, none of the expected output).
+ * (exit 126), "malformed" (exit 0, release complete, none of the expected output),
+ * "release-command" (fly.toml's [deploy] release_command runs and passes) and
+ * "release-command-fail" (it exits 1 before any machine is updated: release failed, exit 1,
+ * the machines keep the old image). Their output follows flyctl (ad0172fa)
+ * internal/command/deploy/machines_releasecommand.go:64-68 ("Running <app> release_command:
+ * <cmd>" on stderr), :176-190 ("Error release_command failed running on machine <id> with
+ * exit code <n>.", "Checking logs: fetching the last 100 lines below:", the machine's log),
+ * :192-197 ("release_command <id> completed successfully"), machines_deploymachinesapp.go:472-476
+ * (the release command runs first; "release command failed - aborting deployment. <err>") and
+ * :96-109 (the release ends failed); docs/platforms.md §9.3.
  */
 import fs from 'node:fs';
 
@@ -165,6 +174,30 @@ out(
     ? `==> Building image\nSearching for image '${imageRef}' remotely...\nimage found: img_${version}`
     : `==> Building image with Depot\n--> Build Summary:\nimage: ${imageRef}`,
 );
+const releaseCommand = scenario === 'release-command' || scenario === 'release-command-fail';
+if (releaseCommand) {
+  process.stderr.write(`Running ${app} release_command: npm run migrate\n`);
+  if (scenario === 'release-command-fail') {
+    const now = load();
+    const rel = now.apps[app].releases.find((r) => r.Version === version);
+    rel.Status = 'failed';
+    save(now);
+    process.stderr.write(
+      [
+        'Error release_command failed running on machine 4d89e1 with exit code 1.',
+        'Checking logs: fetching the last 100 lines below:',
+        '2026-11-27T10:00:01Z > npm run migrate',
+        '2026-11-27T10:00:02Z Applying 0042_add_orders_total.sql',
+        '2026-11-27T10:00:02Z error: column "total" of relation "orders" already exists',
+        '2026-11-27T10:00:03Z Main child exited normally with code: 1',
+        'Error: release command failed - aborting deployment. machine 4d89e1 exited with non-zero status of 1',
+        '',
+      ].join('\n'),
+    );
+    process.exit(1);
+  }
+  process.stderr.write('✔ release_command 4d89e1 completed successfully\n');
+}
 out(`Updating existing machines in '${app}' with ${opts.strategy || 'rolling'} strategy`);
 const finish = (status) => {
   const now = load();

@@ -20,6 +20,12 @@
  * - a token sent as Project-Access-Token that is no project token → "Project Token not found"
  *   (railwayapp/cli src/client.rs:586-597 maps exactly that message to a rejected RAILWAY_TOKEN);
  *   a bad Bearer token → "Not Authorized" (client.rs:597).
+ * - deploymentEvents(id, first) → {edges:[{node:{step, createdAt, completedAt, payload{error}}}]}
+ *   (Query.deploymentEvents, DeploymentEvent, DeploymentEventStep incl. PRE_DEPLOY_COMMAND in
+ *   src/gql/schema.json at v5.42.1; docs/platforms.md §9.2). The schema gives the shape only:
+ *   that a failed pre-deploy command's step carries payload.error and leaves the deployment
+ *   FAILED (docs.railway.com/guides/pre-deploy-command: "the deployment will not proceed") is
+ *   how the fake reads it; the events are the fake CLI's, complete from the start.
  * - statuses from the DeploymentStatus enum (src/gql/schema.json; docs/platforms.md §2.2); a
  *   superseded SUCCESS deployment turns REMOVED and stays restorable (canRollback).
  * Not documented, so chosen here: the wording "Deployment not found" for an unknown id.
@@ -42,6 +48,8 @@ export interface FakeDeployment {
   meta: Record<string, unknown>;
   buildLogs: string[];
   deployLogs: string[];
+  /** The deployment's events (DeploymentEvent); none for the starting state's. */
+  events?: Array<{ step: string; createdAt: string; completedAt: string | null; payload: { error?: string } | null }>;
 }
 
 export interface RailwayState {
@@ -226,6 +234,12 @@ export class FakeRailwayApi {
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, typeof variables.first === 'number' ? variables.first : undefined);
       return { data: { deployments: { edges: list.map((d) => ({ node: node(d) })) } } };
+    }
+    if (/deploymentEvents\s*\(/.test(query)) {
+      const found = state.deployments.find((d) => d.id === variables.id);
+      if (!found) return errors('Deployment not found');
+      const edges = (found.events ?? []).map((e, i) => ({ cursor: String(i), node: e }));
+      return { data: { deploymentEvents: { edges, pageInfo: { hasNextPage: false, endCursor: null } } } };
     }
     if (/deployment\s*\(\s*id:/.test(query)) {
       const found = state.deployments.find((d) => d.id === variables.id);

@@ -28,7 +28,11 @@
  * uploaded), "stuck" (uploads; the deployment never settles), "upload-400",
  * "malformed" (exit 0 with output that is not the documented JSON), "error-exit"
  * (exit 1 after a good upload: the CLI is wrong, the platform is fine), "skipped" (watch
- * paths matched no changed file: the deployment ends SKIPPED, src/commands/up.rs:346-353).
+ * paths matched no changed file: the deployment ends SKIPPED, src/commands/up.rs:346-353),
+ * "pre-deploy" (the service's pre-deploy command runs and passes) and "pre-deploy-fail" (it
+ * exits 1: the deployment ends FAILED and never becomes active, its output in the deploy log;
+ * docs/platforms.md §9.2, docs.railway.com/guides/pre-deploy-command). Either way `up
+ * --detach` has already exited 0: it does not wait for the deploy phase (up.rs:313-321).
  */
 import fs from 'node:fs';
 
@@ -151,6 +155,27 @@ if (scenario === 'hang-upload') {
     stuck: ['INITIALIZING', 'BUILDING'],
     // Watch paths matched no changed file (src/commands/up.rs:346-353 at v5.42.1).
     skipped: ['INITIALIZING', 'BUILDING', 'SKIPPED'],
+    'pre-deploy': ['INITIALIZING', 'BUILDING', 'DEPLOYING', 'SUCCESS'],
+    'pre-deploy-fail': ['INITIALIZING', 'BUILDING', 'DEPLOYING', 'FAILED'],
+  };
+  // DeploymentEvent {step, createdAt, completedAt, payload {error}} (src/gql/schema.json at v5.42.1).
+  const at = (s) => new Date(Date.parse('2026-11-27T10:00:00.000Z') + s * 1000).toISOString();
+  const event = (step, s, error) => ({
+    step,
+    createdAt: at(s),
+    completedAt: at(s + 1),
+    payload: error ? { error } : null,
+  });
+  const preDeployEvents = (error) => [
+    event('SNAPSHOT_CODE', 0),
+    event('BUILD_IMAGE', 1),
+    event('PUBLISH_IMAGE', 2),
+    event('PRE_DEPLOY_COMMAND', 3, error),
+    ...(error ? [] : [event('CREATE_CONTAINER', 4), event('HEALTHCHECK', 5), event('DRAIN_INSTANCES', 6)]),
+  ];
+  const events = {
+    'pre-deploy': preDeployEvents(),
+    'pre-deploy-fail': preDeployEvents('Pre-deploy command failed with exit code 1'),
   };
   const fresh = load();
   const id = `dep-${String(fresh.deployments.length + 1).padStart(4, '0')}-${Date.now().toString(36)}`;
@@ -173,7 +198,18 @@ if (scenario === 'hang-upload') {
           ? ['No changed files matched patterns: api/**']
           : ['npm ci', 'npm run build', 'Build succeeded'],
     deployLogs:
-      scenario === 'crash' ? ['node server.js', 'Error: listen EADDRINUSE'] : ['node server.js', 'listening on 8080'],
+      scenario === 'crash'
+        ? ['node server.js', 'Error: listen EADDRINUSE']
+        : scenario === 'pre-deploy-fail'
+          ? [
+              '> npm run migrate',
+              'Applying 0042_add_orders_total.sql',
+              'error: column "total" of relation "orders" already exists',
+            ]
+          : scenario === 'pre-deploy'
+            ? ['> npm run migrate', 'Applied 0042_add_orders_total.sql', 'node server.js', 'listening on 8080']
+            : ['node server.js', 'listening on 8080'],
+    events: events[scenario] || [],
   });
   save(fresh);
   if (scenario === 'malformed') {

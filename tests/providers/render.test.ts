@@ -86,7 +86,11 @@ describe('deploy-render', () => {
     const r = await deploy();
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'failed', 'previous-deployment-id': 'dep-0002live' });
-    expect(errorOf(r)).toMatch(new RegExp(`Render reports dep-\\S+ as ${scenario}; dep-0002live is still live`));
+    expect(errorOf(r)).toMatch(
+      scenario === 'pre_deploy_failed'
+        ? /Render reports dep-\S+ as pre_deploy_failed; traffic never moved to dep-\S+: dep-0002live is still live/
+        : new RegExp(`Render reports dep-\\S+ as ${scenario}; dep-0002live is still live`),
+    );
     expect(r.summary).toContain(line.replace(/"/g, '&quot;').replace(/>/g, '&gt;'));
     expect(api.state.deploys.find((d) => d.id === 'dep-0002live')?.status).toBe('live');
   });
@@ -193,6 +197,6 @@ describe('rollback on Render', () => {
     expect(r.outputs.status).toBe('failed');
     // the failed deploy never went live, so dep-0002live is still live: nothing to undo
     expect(rollbacks()).toHaveLength(0);
-    expect(r.log).toContain('already live on Render');
+    expect(errorOf(r)).toContain('dep-0002live is still live, so this service needs no rollback');
   });
 });

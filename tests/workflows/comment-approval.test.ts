@@ -35,6 +35,22 @@ describe('approval: comment', () => {
     expect(starter.jobs.production.permissions).toMatchObject({ issues: 'write', deployments: 'write' });
   });
 
+  it('migration-tool: platform — the release issue says the platform migrates, instead of "no plan"', () => {
+    const wf = parseYaml(readFileSync(PRODUCTION, 'utf8')) as {
+      jobs: { 'release-issue': { steps: Array<{ id?: string; with?: Record<string, string> }> } };
+    };
+    const open = wf.jobs['release-issue'].steps.find((s) => s.id === 'open');
+    const expression = /^\$\{\{(.*)\}\}$/s.exec(open?.with?.plan ?? '')?.[1] ?? 'missing';
+    const plan = (tool: string) =>
+      evaluate(
+        expression,
+        { github: {}, inputs: { 'migration-tool': tool }, secrets: {}, needs: {} },
+        ok,
+      ).coerceString();
+    expect(plan('platform')).toMatch(/^The platform migrates \(migration-tool: platform\): the service's pre-deploy/);
+    expect(plan('sql')).toBe('');
+  });
+
   it('the production job checks out the approved commit, not the comment run’s default-branch commit', () => {
     const wf = parseYaml(readFileSync(PRODUCTION, 'utf8')) as {
       jobs: { production: { steps: Array<{ uses?: string; with?: Record<string, string> }> } };

@@ -189,6 +189,34 @@ export const cases: Case[] = [
     },
   ),
   staging(
+    'the platform migrates (migration-tool: platform) → no migrate step',
+    { inputs: { 'migration-tool': 'platform' }, secrets: { DEPLOY_TOKEN: 'token' } },
+    {
+      jobs: { gate: 'success', deploy: 'success' },
+      steps: ['deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  staging(
+    "migration-tool: platform, the platform's pre-deploy step fails → deploy fails, the old deployment still live",
+    {
+      inputs: { 'migration-tool': 'platform' },
+      secrets: { DEPLOY_TOKEN: 'token' },
+      // a failed deploy writes its deployment id and what was live, never a url (deploy-action.ts)
+      steps: {
+        deploy: {
+          outcome: 'failure',
+          outputs: { 'deployment-id': 'dpl_new', 'previous-deployment-id': 'dpl_old', status: 'failed' },
+        },
+      },
+    },
+    {
+      jobs: { gate: 'success', deploy: 'failure' },
+      // rollback-on-failure finds the previous deployment still live and changes nothing
+      steps: ['deploy', 'rollback'],
+    },
+  ),
+  staging(
     'smoke-watch: the release degrades in the watch window → rollback runs',
     { inputs: { 'smoke-watch': '10m' }, steps: { smoke: { run: watchFails } } },
     {
@@ -338,6 +366,24 @@ export const cases: Case[] = [
   production(
     'no database (migration-tool: none) → no backup',
     { inputs: { 'migration-tool': 'none' } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'the platform migrates (migration-tool: platform) → backup, then deploy; no migrate step',
+    { inputs: { 'migration-tool': 'platform' } },
+    {
+      jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
+      steps: ['preflight', 'backup', 'deploy', 'smoke'],
+      environmentUrl: 'https://app-new.example.com',
+    },
+  ),
+  production(
+    'migration-tool: platform, backup: false → no database step (DATABASE_URL not needed)',
+    { inputs: { 'migration-tool': 'platform', backup: false }, secrets: { DEPLOY_TOKEN: 'token' } },
     {
       jobs: { gate: 'success', 'require-staging': 'skipped', production: 'success' },
       steps: ['deploy', 'smoke'],

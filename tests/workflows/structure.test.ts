@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { workflowFiles } from '../../scripts/lint-workflows.js';
+import { PRE_DEPLOY_STEPS } from '../../src/providers/pre-deploy.js';
 import { readWorkflow } from './interfaces.js';
 
 const reusable = ['.github/workflows/deploy-staging.yml', '.github/workflows/deploy-production.yml'];
@@ -103,6 +104,9 @@ describe('the reusable workflows', () => {
     expect(inputs.approval).toMatchObject({ type: 'string', default: 'environment' });
   });
 });
+
+const readStepEnv = (file: string, job: string, id: string) =>
+  (readWorkflow(file).jobs[job]?.steps?.find((s) => s.id === id) as { env: Record<string, string> }).env;
 
 /** The run: script and env: of a step, with the expressions replaced by the values given. */
 function stepScript(file: string, job: string, id: string) {
@@ -261,10 +265,62 @@ describe('the check steps (bash, as on the runner)', () => {
     }
   });
 
+  it('migration-tool: platform needs a platform with a pre-deploy step, in both workflows, before anything', () => {
+    for (const file of reusable) {
+      const settings = stepScript(file, 'gate', 'settings');
+      const env = Object.fromEntries(Object.keys(readStepEnv(file, 'gate', 'settings')).map((k) => [k, '']));
+      const ok = { ...env, PROVIDER: 'railway', MIGRATION_TOOL: 'platform' };
+      if ('APPROVAL' in env) Object.assign(ok, { APPROVAL: 'environment', REHEARSE: 'false', BACKUP: 'true' });
+      // the same providers as the kit's own list (src/providers/pre-deploy.ts)
+      const withStep = Object.keys(PRE_DEPLOY_STEPS);
+      expect(withStep.sort()).toEqual(['fly', 'railway', 'render']);
+      for (const provider of withStep) expect(settings({ ...ok, PROVIDER: provider }).code).toBe(0);
+      for (const provider of ['vercel', 'vm']) {
+        const refused = settings({ ...ok, PROVIDER: provider });
+        expect([refused.code, refused.out]).toEqual([
+          1,
+          expect.stringContaining(
+            'Input migration-tool: platform needs a provider whose platform runs a pre-deploy step',
+          ),
+        ]);
+      }
+      // a manifest's services are checked by the manifest step, once the file is checked out
+      expect(settings({ ...ok, PROVIDER: '', MANIFEST: 'deploy-kit.yml' }).code).toBe(0);
+      if ('REHEARSE' in env)
+        expect(settings({ ...ok, REHEARSE: 'true' }).out).toContain(
+          'Input rehearse cannot be used with migration-tool: platform',
+        );
+    }
+  });
+
+  it('migration-tool: platform with a manifest needs a railway, render or fly service in it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dk-platform-'));
+    try {
+      const manifest = (name: string, text: string) => {
+        writeFileSync(path.join(dir, name), text);
+        return path.join(dir, name);
+      };
+      const web = 'services:\n  web: { provider: vercel }\n  # api: { provider: railway }\n';
+      const mixed = 'services:\n  web: { provider: vercel }\n  api:\n    provider: "render"\n';
+      for (const file of reusable) {
+        const check = stepScript(file, 'gate', 'manifest');
+        expect(check({ MANIFEST: manifest('mixed.yml', mixed), MIGRATION_TOOL: 'platform' }).code).toBe(0);
+        expect(check({ MANIFEST: manifest('web.yml', web), MIGRATION_TOOL: 'sql' }).code).toBe(0);
+        const refused = check({ MANIFEST: manifest('web.yml', web), MIGRATION_TOOL: 'platform' });
+        expect([refused.code, refused.out]).toEqual([
+          1,
+          expect.stringContaining('Input migration-tool: platform needs a railway, render or fly service'),
+        ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('manifest: the gate checks the file is in the repository, before any approval', () => {
     const check = stepScript(production, 'gate', 'manifest');
-    expect(check({ MANIFEST: 'package.json' }).code).toBe(0);
-    const missing = check({ MANIFEST: 'deploy-kit.yml' });
+    expect(check({ MANIFEST: 'package.json', MIGRATION_TOOL: 'sql' }).code).toBe(0);
+    const missing = check({ MANIFEST: 'deploy-kit.yml', MIGRATION_TOOL: 'sql' });
     expect([missing.code, missing.out]).toEqual([
       1,
       expect.stringContaining('Input manifest: deploy-kit.yml is not a file of the repository'),

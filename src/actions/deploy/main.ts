@@ -39,6 +39,11 @@ export async function run(): Promise<void> {
     return;
   }
   if (!inputs.rollbackOnFailure) throw new KitError(failure);
+  // The platform stopped the deployment at its pre-deploy step: what was live never stopped serving.
+  if (report.outcome.preDeploy?.result === 'failed') {
+    setOutputs(spec, { 'rolled-back': false });
+    throw new KitError(failure);
+  }
   if (!report.previous) {
     const notice = `Nothing to roll back to: nothing was live on ${definition.title} before this deploy (a first deployment).`;
     core.notice(notice, { title: 'Nothing rolled back' });

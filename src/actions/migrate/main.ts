@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readInputs } from '../../lib/action-spec.js';
+import { readInputs, setOutputs } from '../../lib/action-spec.js';
+import { writeSummary } from '../../lib/summary.js';
 import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
 import { type DatabaseUrl, scrub } from '../../db/connection.js';
 import { runPreflight } from './preflight-step.js';
@@ -10,10 +11,19 @@ import { runTool } from './run-tool.js';
 import { type ConcreteTool, detectTool } from '../../migrate/tools.js';
 import { spec } from './spec.js';
 
-export type MigrateInputs = ReturnType<typeof readInputs<typeof spec>>;
+type ReadInputs = ReturnType<typeof readInputs<typeof spec>>;
+/** The inputs once `database-url` is known to be there (every tool but `platform` needs it). */
+export type MigrateInputs = ReadInputs & { databaseUrl: DatabaseUrl };
 
 export async function run(): Promise<void> {
-  const inputs = readInputs(spec);
+  const read = readInputs(spec);
+  if (read.tool === 'platform' && !read.preflight) return platformMigrates();
+  const { databaseUrl } = read;
+  if (!databaseUrl)
+    throw new ConfigurationError(
+      `Input "database-url" is required${read.tool === 'platform' ? ' with preflight: true' : ` with tool: ${read.tool}`}: the PostgreSQL URL to migrate. Example: database-url: \${{ secrets.DATABASE_URL }}`,
+    );
+  const inputs: MigrateInputs = { ...read, databaseUrl, tool: read.tool === 'platform' ? 'auto' : read.tool };
   if (inputs.preflight) return runPreflight(inputs.databaseUrl, inputs.timeout);
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const cwd = path.resolve(workspace, inputs.workingDirectory);
@@ -30,7 +40,7 @@ export async function run(): Promise<void> {
           ? `; also found ${detection.alsoFound.join(', ')}: set "tool" to choose another.`
           : '.'),
     );
-  } else tool = inputs.tool;
+  } else tool = inputs.tool as ConcreteTool;
   if (tool === 'command' && !inputs.command)
     throw new ConfigurationError(
       'Input "command" is required with tool: command. Example: command: npm run db:migrate',
@@ -62,4 +72,16 @@ export async function run(): Promise<void> {
     core.info(`Rehearsal passed on ${scratch.label}; migrating ${inputs.databaseUrl.label}.`);
   }
   await migrateOn(inputs.databaseUrl);
+}
+
+/** `tool: platform`: the platform's pre-deploy step migrates, during the deploy; nothing runs here. */
+async function platformMigrates(): Promise<void> {
+  const said =
+    "tool: platform — the platform's own pre-deploy step migrates (Railway's and Render's pre-deploy command, Fly.io's release_command), during the deploy: this step ran nothing. The deploy step follows that phase and fails, with its log, if it fails.";
+  core.notice(said, { title: 'Migrations run by the platform' });
+  setOutputs(spec, { applied: 0, 'applied-versions': '[]', 'applied-verdicts': '[]' });
+  await writeSummary((summary) => {
+    summary.addHeading('Migrations: run by the platform', 3);
+    summary.addRaw(said, true);
+  });
 }

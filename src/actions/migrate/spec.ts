@@ -21,17 +21,16 @@ export const spec = defineAction({
   inputs: {
     tool: {
       description:
-        '`auto` picks one from the files in `working-directory` (alembic.ini, manage.py, prisma/schema.prisma, knexfile.*, supabase/config.toml, then `directory`/*.sql) and says which; or `sql` (built-in), `alembic`, `django`, `prisma`, `knex`, `supabase`, `command`.',
+        "`auto` picks one from the files in `working-directory` (alembic.ini, manage.py, prisma/schema.prisma, knexfile.*, supabase/config.toml, then `directory`/*.sql) and says which; or `sql` (built-in), `alembic`, `django`, `prisma`, `knex`, `supabase`, `command`; or `platform`: the platform's own pre-deploy step migrates (Railway's and Render's pre-deploy command, Fly.io's release_command), so this step runs nothing and says so, and the deploy step follows that phase.",
       default: 'auto',
-      parse: oneOf<ConcreteTool | 'auto'>(TOOLS),
+      parse: oneOf<ConcreteTool | 'auto' | 'platform'>([...TOOLS, 'platform']),
     },
     'database-url': {
       description:
-        'PostgreSQL URL (`postgres://user:password@host:5432/db`). Masked; exported to the tool as DATABASE_URL.',
-      required: true,
+        'PostgreSQL URL (`postgres://user:password@host:5432/db`). Masked; exported to the tool as DATABASE_URL. Required, except with `tool: platform` (nothing connects).',
       secret: true,
       example: '${{ secrets.DATABASE_URL }}',
-      parse: databaseUrl(),
+      parse: optional(databaseUrl()),
     },
     'rehearse-url': {
       description:

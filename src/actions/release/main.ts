@@ -33,6 +33,9 @@ const ROLLBACK = 'rollback-progress';
 type Inputs = ReturnType<typeof readInputs<typeof spec>>;
 
 /** Reads and checks the whole manifest and builds every service's provider: all before anything is deployed. */
+/** The logs of pre-deploy steps that failed in this run, for the summary (never saved to state). */
+const preDeployLogs: Array<{ title: string; text: string }> = [];
+
 async function prepare(inputs: Inputs): Promise<{ plan: ReleasePlan; deps: ReleaseDeps }> {
   const file = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.manifest);
   if (!existsSync(file))
@@ -62,6 +65,10 @@ async function prepare(inputs: Inputs): Promise<{ plan: ReleasePlan; deps: Relea
     save: (progress) => core.saveState(PROGRESS, JSON.stringify(progress)),
     group: (title, fn) => core.group(title, fn),
     log: core.info,
+    preDeployFailed: (service, message, log) => {
+      core.error(`${service}: ${message}`, { title: "The platform's migration failed" });
+      if (log) preDeployLogs.push({ title: `${service}: the log of its pre-deploy step`, text: log });
+    },
     sleep,
   };
   return { plan, deps };
@@ -160,7 +167,7 @@ async function finish(inputs: Inputs, plan: ReleasePlan, progress: ReleaseProgre
     core.notice(notice, { title: 'Release not recorded' });
     notes.push(notice);
   }
-  await writeReleaseSummary(progress, notes, inputs.migrationsApplied);
+  await writeReleaseSummary(progress, notes, inputs.migrationsApplied, preDeployLogs);
   if (rolledBack(progress))
     warnOnDestructive(inputs.migrationsApplied, (message, title) => core.warning(message, { title }));
   for (const problem of progress.rollbackProblems ?? []) core.error(problem, { title: 'Rollback not confirmed' });

@@ -11,6 +11,8 @@ import { oneOf, optional, text } from '../../lib/schemas.js';
 import type { CliTool } from '../cli.js';
 import { commonInputs } from '../common-inputs.js';
 import { describeTimeout } from '../deploy-flow.js';
+import { preDeployFailed } from '../pre-deploy.js';
+import { flyReleaseCommand } from './release-command.js';
 import {
   type DeployAttempt,
   type DeployContext,
@@ -128,6 +130,8 @@ class FlyProvider implements Provider {
   private versionBefore = 0;
   /** The URL `fly deploy` printed, if it did. */
   private visitUrl?: string;
+  /** `fly deploy`'s whole output, where its release_command reports (./release-command.ts). */
+  private deployed = { stdout: '', stderr: '' };
 
   constructor(
     private readonly inputs: FlyInputs,
@@ -211,6 +215,7 @@ class FlyProvider implements Provider {
     const output = tail(`${result.stdout}\n${result.stderr}`, 40);
     const visit = /Visit your newly deployed app at (https?:\/\/\S+)/.exec(result.stdout)?.[1];
     this.visitUrl = visit;
+    this.deployed = { stdout: result.stdout, stderr: result.stderr };
     const problem = result.timedOut
       ? `\`fly deploy\` ${describeTimeout(context.timeoutMs)}`
       : result.exitCode === 126
@@ -245,12 +250,21 @@ class FlyProvider implements Provider {
       url: this.visitUrl ?? `https://${this.inputs.app}.fly.dev/`,
     };
     const phase = PHASES[ours.Status] ?? 'in-progress';
+    const preDeploy = flyReleaseCommand(this.deployed.stderr, this.deployed.stdout);
     if (phase === 'succeeded' && live?.Version === ours.Version)
       return {
         status: 'success',
         deployment,
         evidence: `Fly.io reports release v${ours.Version} complete and live; ${cli}`,
+        preDeploy,
       };
+    if (phase === 'failed' && preDeploy?.result === 'failed')
+      return preDeployFailed(
+        deployment,
+        live && toDeployment(live, this.inputs.app),
+        preDeploy,
+        `Fly.io reports release v${ours.Version} ${ours.Status}, and \`fly deploy\` aborted before updating any machine`,
+      );
     if (phase === 'failed')
       return {
         status: 'failed',

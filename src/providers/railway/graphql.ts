@@ -97,6 +97,9 @@ export const QUERIES = {
   rollback: 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }',
   // railwayapp/cli src/gql/queries/strings/BuildLogs.graphql, DeploymentLogs.graphql
   buildLogs: 'query BuildLogs($deploymentId: String!) { buildLogs(deploymentId: $deploymentId) { message timestamp } }',
+  // Query.deploymentEvents(id: String!, first: Int) (src/gql/schema.json; docs/platforms.md §9.2)
+  deploymentEvents:
+    'query DeploymentEvents($id: String!) { deploymentEvents(id: $id, first: 50) { edges { node { step createdAt completedAt payload { error } } } } }',
   deploymentLogs:
     'query DeploymentLogs($deploymentId: String!) { deploymentLogs(deploymentId: $deploymentId, limit: 500) { message timestamp severity } }',
 } as const;

@@ -24,6 +24,8 @@ import {
   defineProvider,
   tokenRejectedMessage,
 } from '../provider.js';
+import { preDeployFailed } from '../pre-deploy.js';
+import { railwayDeployLog, railwayPreDeploy } from './pre-deploy.js';
 import {
   DEFAULT_RAILWAY_API,
   type GraphQLClient,
@@ -376,7 +378,18 @@ class RailwayProvider implements Provider {
         evidence: `Railway skipped ${ours.id}: no changed file matched the service's watch paths, so nothing was deployed; ${live?.id ?? previous?.id ?? 'nothing'} stays live`,
       };
     }
-    return verifyByPlatform(this, attempt, previous);
+    const outcome = await verifyByPlatform(this, attempt, previous);
+    if (!outcome.deployment || (outcome.status !== 'failed' && outcome.status !== 'success')) return outcome;
+    const { client } = await this.resolve();
+    const preDeploy = await railwayPreDeploy(client, outcome.deployment.id).catch(() => undefined);
+    if (preDeploy?.result !== 'failed') return { ...outcome, preDeploy };
+    const log = await railwayDeployLog(client, outcome.deployment.id).catch(() => undefined);
+    return preDeployFailed(
+      outcome.deployment,
+      await this.current(),
+      { ...preDeploy, log },
+      `Railway reports ${outcome.deployment.id} as ${outcome.deployment.status ?? 'FAILED'}`,
+    );
   }
 
   async previousSuccessful(before?: string): Promise<Deployment | undefined> {

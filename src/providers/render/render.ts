@@ -14,6 +14,7 @@ import {
   type Provider,
   type ProviderDeps,
 } from '../provider.js';
+import { PRE_DEPLOY_STEPS, preDeployFailed } from '../pre-deploy.js';
 import { RenderApi, type RenderDeploy, type RenderService, type TriggerBody } from './api.js';
 import { PHASES, SETTLED, explainRejection } from './statuses.js';
 
@@ -38,6 +39,8 @@ export class RenderProvider implements Provider {
   private service?: Promise<RenderService>;
   /** Every deploy as last read, by id (for the log window of a failed one). */
   private readonly seen = new Map<string, RenderDeploy>();
+  /** The statuses each followed deploy went through, by id: whether it ran the pre-deploy command. */
+  private readonly went = new Map<string, Set<string>>();
 
   constructor(
     private readonly settings: RenderSettings,
@@ -180,7 +183,10 @@ export class RenderProvider implements Provider {
     let last = deploy;
     let delay = 500;
     let lastLogged = Date.now();
+    const went = this.went.get(deploy.id) ?? new Set<string>();
+    this.went.set(deploy.id, went);
     for (;;) {
+      if (last.status) went.add(last.status);
       if (SETTLED.has(last.status ?? '')) return last;
       if (Date.now() + delay > deadline) return last;
       await this.deps.sleep(delay);
@@ -209,7 +215,24 @@ export class RenderProvider implements Provider {
     const still = previous ? `; ${previous.id} is still live` : '';
     if (!deployment) return { status: 'failed', evidence: `${attempt.problem ?? 'no deploy was made'}${still}` };
     const status = deployment.status ?? 'unknown';
-    if (status === 'live') return { status: 'success', deployment, evidence: `Render reports ${deployment.id} live` };
+    const step = PRE_DEPLOY_STEPS.render;
+    // pre_deploy_failed: the pre-deploy command exited non-zero, so Render never started the
+    // new instances and the live deploy kept serving (docs/platforms.md §9.1).
+    if (status === 'pre_deploy_failed')
+      return preDeployFailed(
+        deployment,
+        await this.current(),
+        { step, detail: 'pre_deploy_failed' },
+        `Render reports ${deployment.id} as pre_deploy_failed`,
+      );
+    const ranPreDeploy = this.went.get(deployment.id)?.has('pre_deploy_in_progress');
+    if (status === 'live')
+      return {
+        status: 'success',
+        deployment,
+        evidence: `Render reports ${deployment.id} live`,
+        preDeploy: ranPreDeploy ? { step, result: 'passed', detail: 'pre_deploy_in_progress, then live' } : undefined,
+      };
     if (status === 'deactivated') {
       const live = await this.current();
       return {
