@@ -166,6 +166,12 @@ export async function findReleaseIssue(
   return undefined;
 }
 
+/** The folder as the compare names paths (no leading ./, no trailing /), and its changed files. */
+function changedMigrations(directory: string, files: ChangedFile[]): { dir: string; files: ChangedFile[] } {
+  const dir = directory.replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return { dir, files: files.filter((f) => f.filename.startsWith(`${dir}/`)) };
+}
+
 /**
  * The migration files the issue lists for the approver, when that list is complete: a
  * folder was given, something was live to compare with, and the compare was not capped.
@@ -178,8 +184,9 @@ export function shownMigrations(
 ): string[] | undefined {
   if (options.plan.trim() || !options.migrationsDirectory || !live || !changes) return undefined;
   if (changes.files.length >= COMPARE_FILES_CAP) return undefined;
-  const dir = options.migrationsDirectory.replace(/^\.\/+/, '').replace(/\/+$/, '');
-  return changes.files.filter((f) => f.filename.startsWith(`${dir}/`) && f.status !== 'removed').map((f) => f.filename);
+  return changedMigrations(options.migrationsDirectory, changes.files)
+    .files.filter((f) => f.status !== 'removed')
+    .map((f) => f.filename);
 }
 
 /** The migration files this release adds or changes, from the compare of the live commit and this one. */
@@ -189,17 +196,21 @@ export function migrationFiles(
   live: LiveRelease | undefined,
   changes: { files: ChangedFile[] } | undefined,
 ): string {
-  const dir = directory.replace(/^\.\/+/, '').replace(/\/+$/, '');
+  const { dir, files } = changedMigrations(directory, changes?.files ?? []);
   const where = `\`${inert(dir)}/\``;
   if (!live)
     return `Every migration in ${where} that the database has not applied yet: nothing was deployed to ${environment} by the kit before, so there is nothing to compare with. The production job lists and applies them after the approval.`;
   if (!changes) return `None: ${environment} already runs this commit.`;
-  const files = changes.files.filter((f) => f.filename.startsWith(`${dir}/`));
-  const note = `Files in ${where} changed since the commit ${environment} runs (read from the repository). After the approval the production job compares them with the database's plan and refuses to apply any migration not listed here.`;
-  const cap =
-    changes.files.length >= COMPARE_FILES_CAP
-      ? `\n\nThe comparison lists only the first ${COMPARE_FILES_CAP} changed files: there may be more.`
-      : '';
+  const capped = changes.files.length >= COMPARE_FILES_CAP;
+  // Only a complete list is recorded for the production job to hold the plan to (shownMigrations).
+  const note =
+    `Files in ${where} changed since the commit ${environment} runs (read from the repository).` +
+    (capped
+      ? ''
+      : " After the approval the production job compares them with the database's plan and refuses to apply any migration not listed here.");
+  const cap = capped
+    ? `\n\nThe comparison lists only the first ${COMPARE_FILES_CAP} changed files: there may be more.`
+    : '';
   if (!files.length) return `No migration file changed in ${where}.${cap}`;
   return `${note}\n\n${files.map((f) => `- \`${inert(f.filename)}\` (${f.status})`).join('\n')}${cap}`;
 }
