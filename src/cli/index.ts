@@ -62,8 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const help = argv[0] && argv[0] in OWN_PARSER ? `Run deploy-kit ${argv[0]} --help for the options.` : USAGE;
-      console.error(`deploy-kit: ${error.message}\n\n${help}`);
+      console.error(
+        `deploy-kit: ${error.message}${/deploy-kit [^\n]*--help/.test(error.message) ? '' : `\n${usageHint(argv)}`}`,
+      );
       return 2;
     }
     if (error instanceof KitError) {
@@ -72,6 +73,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** One line pointing at the right help, as git does, instead of the whole usage after every typo. */
+function usageHint(argv: string[]): string {
+  const [verb, action] = argv;
+  if (verb && verb in OWN_PARSER) return `Run deploy-kit ${verb} --help for its options.`;
+  if (verb === 'run' && action && !action.startsWith('-') && readActionInputs(action))
+    return `Run deploy-kit run ${action} --help for its inputs.`;
+  return 'Run deploy-kit --help for the commands and their options.';
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -209,6 +209,15 @@ describe('deploy-kit run (compiled)', () => {
     const missing = await cli(['run', 'smoke-test', '--dotenv', '/nonexistent/.env']);
     expect(missing.out).toContain('deploy-kit: cannot read --dotenv /nonexistent/.env: ENOENT');
     expect(missing.code).toBe(2);
+    // One line pointing at the right help, not the whole usage after every typo.
+    const option = await cli(['run', 'smoke-test', '--url', 'x']);
+    expect(option.out).toBe(
+      'deploy-kit: run does not know "--url"; expected --input name=value, --dotenv file or --help\n' +
+        'Run deploy-kit run smoke-test --help for its inputs.\n',
+    );
+    const verb = await cli(['deploy']);
+    expect(verb.out).toMatch(/^deploy-kit: unknown command "deploy".*\nRun deploy-kit --help for the commands/);
+    expect(verb.out).not.toContain('Usage:');
   });
 
   test('a misspelled input is refused, naming the real one, before the action runs', async () => {
