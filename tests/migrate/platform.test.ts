@@ -30,6 +30,27 @@ describe('migrate tool: platform', () => {
     );
   });
 
+  it('with preflight: true it checks the database and nothing else, and needs database-url for that', async () => {
+    const missing = await runAction('migrate', { cwd, inputs: { tool: 'platform', preflight: 'true' } });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /^Input "database-url" is required with preflight: true: /,
+    );
+    // Nothing listens on port 1: the preflight itself answers, not the platform notice.
+    const run = await runAction('migrate', {
+      cwd,
+      inputs: {
+        tool: 'platform',
+        preflight: 'true',
+        'database-url': 'postgresql://kit@127.0.0.1:1/app',
+        timeout: '5s',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.some((a) => a.message.includes("platform's own pre-deploy step"))).toBe(false);
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/127\.0\.0\.1:1/);
+  });
+
   it('an unknown tool names the accepted ones, platform among them', async () => {
     const run = await runAction('migrate', { cwd, inputs: { tool: 'flyway' } });
     expect(run.exitCode).toBe(1);

@@ -17,14 +17,9 @@ export type MigrateInputs = ReadInputs & { databaseUrl: DatabaseUrl };
 
 export async function run(): Promise<void> {
   const read = readInputs(spec);
-  if (read.tool === 'platform' && !read.preflight) return platformMigrates();
-  const { databaseUrl } = read;
-  if (!databaseUrl)
-    throw new ConfigurationError(
-      `Input "database-url" is required${read.tool === 'platform' ? ' with preflight: true' : ` with tool: ${read.tool}`}: the PostgreSQL URL to migrate. Example: database-url: \${{ secrets.DATABASE_URL }}`,
-    );
-  const inputs: MigrateInputs = { ...read, databaseUrl, tool: read.tool === 'platform' ? 'auto' : read.tool };
-  if (inputs.preflight) return runPreflight(inputs.databaseUrl, inputs.timeout);
+  if (read.preflight) return runPreflight(requiredUrl(read), read.timeout);
+  if (read.tool === 'platform') return platformMigrates();
+  const inputs: MigrateInputs = { ...read, tool: read.tool, databaseUrl: requiredUrl(read) };
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const cwd = path.resolve(workspace, inputs.workingDirectory);
   if (!existsSync(cwd))
@@ -75,6 +70,13 @@ export async function run(): Promise<void> {
 }
 
 /** `tool: platform`: the platform's pre-deploy step migrates, during the deploy; nothing runs here. */
+function requiredUrl(read: ReadInputs): DatabaseUrl {
+  if (read.databaseUrl) return read.databaseUrl;
+  throw new ConfigurationError(
+    `Input "database-url" is required${read.tool === 'platform' ? ' with preflight: true' : ` with tool: ${read.tool}`}: the PostgreSQL URL to migrate. Example: database-url: \${{ secrets.DATABASE_URL }}`,
+  );
+}
+
 async function platformMigrates(): Promise<void> {
   const said =
     "tool: platform — the platform's own pre-deploy step migrates (Railway's and Render's pre-deploy command, Fly.io's release_command), during the deploy: this step ran nothing. The deploy step follows that phase and fails, with its log, if it fails.";
