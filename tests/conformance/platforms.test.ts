@@ -17,7 +17,7 @@ import { GetDeploymentsReadyState } from '@vercel/sdk/models/getdeploymentsop.js
 import type { GetDeploymentResponseBody2 } from '@vercel/sdk/models/getdeploymentresponsebody1.js';
 import type { GetProjectResponseBody } from '@vercel/sdk/models/getprojectresponsebody.js';
 import { QUERIES } from '../../src/providers/railway/graphql.js';
-import { RAILWAY_PHASES } from '../../src/providers/railway/index.js';
+import { RAILWAY_PHASES } from '../../src/providers/railway/statuses.js';
 import {
   FAILED_STATES,
   type ReadyState,
