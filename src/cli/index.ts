@@ -1,7 +1,7 @@
 /** The deploy-kit command (bin/deploy-kit.js imports this bundle): see USAGE. */
 import { USAGE, UsageError, parseArgs, readEnvFiles } from './args.js';
 import { availableActions, runLocally } from './run.js';
-import { runDemo } from '../demo/demo.js';
+import { runDemo } from '../demo/report.js';
 import { runSetup } from '../setup/cli.js';
 import { KitError } from '../lib/errors.js';
 import { RESTORE_HELP, parseRestoreArgs } from './restore-args.js';

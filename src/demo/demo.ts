@@ -8,7 +8,7 @@
  * it; then a third release that goes live healthy and degrades a second later: web's watch
  * window (samples every 200 ms after the smoke test passed) catches it, and both services go
  * back to v1 again; a last smoke test proves it. Every step is the compiled action run through the same
- * runner contract as on GitHub (src/cli/local-runner.ts).
+ * runner contract as on GitHub (src/cli/local-runner.ts). What it prints at the end is ./report.ts.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../lib/net.js';
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { type Postgres, anyServerMajor, startPostgres } from '../db/postgres.js';
 import { formatDuration } from '../lib/duration.js';
 import { ROOT, actionEntry, runAction, type ActionRun } from '../cli/local-runner.js';
-import { createLogPrinter, renderSummary, renderTable } from '../cli/terminal.js';
+import { createLogPrinter, renderSummary } from '../cli/terminal.js';
 import { type DemoService, WATCH, demoManifest } from './manifest.js';
 
 const SEED_ROWS = 3;
@@ -289,43 +289,4 @@ async function cleanup(services: DemoService[], postgres: Postgres | undefined, 
   }
   await postgres?.stop().catch(() => undefined);
   if (workspace) rmSync(workspace, { recursive: true, force: true });
-}
-
-export function stepTable(report: DemoReport): string {
-  const rows = report.steps.map((s, i) => {
-    const asExpected = (s.result === 'passed') === (s.expect === 'pass') && s.result !== 'not run';
-    return [
-      String(i + 1),
-      s.title,
-      s.expect === 'pass' ? 'pass' : 'fail',
-      `${s.result ?? 'not run'} ${asExpected ? '✔' : '✖'}`,
-      s.result === 'not run' ? '—' : formatDuration(s.ms),
-      s.note ?? '',
-    ];
-  });
-  return renderTable([['#', 'step', 'expected', 'result', 'time', 'note'], ...rows]);
-}
-
-/** The CLI's entry: runs the demo, prints the step table, returns the exit code. */
-export async function runDemo(options: DemoOptions = {}): Promise<number> {
-  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const report = await demo({ ...options, out });
-  const last = report.releaseTables.at(-1);
-  if (last) out(`\n${last}`);
-  if (report.watchTable) out(`\nweb's watch window in release v3:\n\n${report.watchTable}`);
-  out('');
-  out(stepTable(report));
-  out('');
-  out(
-    `PostgreSQL start ${formatDuration(report.postgresStartMs)}; total ${formatDuration(report.totalMs)}.` +
-      (options.keep ? ` Workspace kept: ${report.workspace}` : ' Everything the demo started is stopped and removed.'),
-  );
-  if (report.ok) {
-    out(
-      '✔ Every step did what it should: v1 released; v2 caught by web’s smoke test, v3 by web’s watch window after it went live; both times both services rolled back to v1.',
-    );
-    return 0;
-  }
-  for (const problem of report.problems) out(`✖ ${problem}`);
-  return report.problems.some((p) => p.startsWith('interrupted')) ? 130 : 1;
 }

@@ -17,7 +17,7 @@ import { GetDeploymentsReadyState } from '@vercel/sdk/models/getdeploymentsop.js
 import type { GetDeploymentResponseBody2 } from '@vercel/sdk/models/getdeploymentresponsebody1.js';
 import type { GetProjectResponseBody } from '@vercel/sdk/models/getprojectresponsebody.js';
 import { QUERIES } from '../../src/providers/railway/graphql.js';
-import { RAILWAY_PHASES } from '../../src/providers/railway/index.js';
+import { RAILWAY_PHASES } from '../../src/providers/railway/statuses.js';
 import {
   FAILED_STATES,
   type ReadyState,
@@ -67,7 +67,7 @@ export type ListFieldsExist = Assert<
 export type DeploymentFieldsExist = Assert<Missing<Omit<VercelDeployment, 'state'>, GetDeploymentResponseBody2>>;
 /** GET /v9/projects/:id (GetProjectResponseBody: id, name, targets, lastAliasRequest). */
 export type ProjectFieldsExist = Assert<Missing<VercelProject, GetProjectResponseBody>>;
-/** targets.production: read as the live deployment (vercel.ts toDeployment, pinnedByRollback). */
+/** targets.production: read as the live deployment (api.ts toDeployment, vercel.ts pinnedByRollback). */
 type Target = NonNullable<NonNullable<GetProjectResponseBody['targets']>[string]>;
 export type TargetFieldsExist = Assert<
   Missing<Pick<VercelDeployment, 'id' | 'url' | 'alias' | 'readyState' | 'createdAt'>, Target>

@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type InstallDeps, installCli } from '../../src/providers/cli.js';
-import { flyCli } from '../../src/providers/fly/index.js';
+import { flyCli } from '../../src/providers/fly/install.js';
 
 const VERSION = '0.4.115';
 const DIR = `/superfly/flyctl/releases/download/v${VERSION}`;

@@ -9,6 +9,10 @@ import { retry } from '../../lib/retry.js';
 
 export const DEFAULT_RAILWAY_API = 'https://backboard.railway.com';
 
+/** How to get a token that works, for the message when Railway rejects one. */
+export const TOKEN_HELP =
+  'use a Railway project token (project → Settings → Tokens, for the environment you deploy to), or an account/workspace token (Account → Tokens) together with the `project` input; store it as a secret such as RAILWAY_TOKEN.';
+
 /** Project tokens go in `Project-Access-Token`, account/workspace tokens as a Bearer (railwayapp/cli src/client.rs). */
 export type TokenKind = 'project' | 'account';
 

@@ -17,6 +17,7 @@ import {
 import { PRE_DEPLOY_STEPS, preDeployFailed } from '../pre-deploy.js';
 import { RenderApi, type RenderDeploy, type RenderService, type TriggerBody } from './api.js';
 import { PHASES, SETTLED, explainRejection } from './statuses.js';
+import { QUEUED_WAIT_MS, type WaitDeps, appeared, followDeploy } from './wait.js';
 
 export interface RenderSettings {
   token: string;
@@ -29,9 +30,6 @@ export interface RenderSettings {
   clearCache: boolean;
   apiUrl: string;
 }
-
-/** The CLI waits up to a minute for a deploy answered 202 to appear (pkg/tui/views/deploycreate.go:21,99-125). */
-const QUEUED_WAIT_MS = 60_000;
 
 export class RenderProvider implements Provider {
   readonly name = 'Render';
@@ -132,7 +130,7 @@ export class RenderProvider implements Provider {
       say(`POST /services/${service.id}/deploys ${JSON.stringify(body)}`);
       made = await this.api.trigger(service.id, body);
       // 202: Render queued the deploy and sent no body; it appears in the list (deploycreate.go:46-52).
-      made ??= await this.appeared(service.id, known, Math.min(deadline, Date.now() + QUEUED_WAIT_MS), say);
+      made ??= await appeared(service.id, known, Math.min(deadline, Date.now() + QUEUED_WAIT_MS), say, this.waitDeps());
     } catch (error) {
       const explained = this.explain(error);
       return attempt({ problem: `Render did not start the deploy: ${errorMessage(explained)}` });
@@ -157,57 +155,24 @@ export class RenderProvider implements Provider {
     });
   }
 
-  /** A deploy not in `known`, newest first, once it shows up (or undefined by `until`). */
-  private async appeared(
-    serviceId: string,
-    known: Set<string>,
-    until: number,
-    say: (line: string) => void,
-  ): Promise<RenderDeploy | undefined> {
-    say('Render answered 202: the deploy is queued; waiting for it to appear.');
-    for (;;) {
-      const fresh = (await this.api.deploys(serviceId, { limit: 10 })).find((d) => !known.has(d.deploy.id));
-      if (fresh) return fresh.deploy;
-      if (Date.now() + 1000 > until) return undefined;
-      await this.deps.sleep(1000);
-    }
+  private waitDeps(): WaitDeps {
+    return {
+      api: this.api,
+      sleep: (ms: number) => this.deps.sleep(ms),
+      explain: (error: unknown) => this.explain(error),
+    };
   }
 
-  /** Polls the deploy until it settles or the deadline passes, logging each change of status. */
-  private async follow(
+  /** Follows the deploy until it settles (./wait.ts), recording the statuses it went through. */
+  private follow(
     service: RenderService,
     deploy: RenderDeploy,
     deadline: number,
     say: (line: string) => void,
   ): Promise<RenderDeploy> {
-    let last = deploy;
-    let delay = 500;
-    let lastLogged = Date.now();
     const went = this.went.get(deploy.id) ?? new Set<string>();
     this.went.set(deploy.id, went);
-    for (;;) {
-      if (last.status) went.add(last.status);
-      if (SETTLED.has(last.status ?? '')) return last;
-      if (Date.now() + delay > deadline) return last;
-      await this.deps.sleep(delay);
-      delay = Math.min(5000, Math.round(delay * 1.5));
-      try {
-        const now = await this.api.deploy(service.id, deploy.id);
-        if (now && now.status !== last.status) {
-          say(`Render deploy ${deploy.id}: ${now.status}`);
-          lastLogged = Date.now();
-        }
-        last = now ?? last;
-      } catch (error) {
-        say(`Could not read deploy ${deploy.id} (${errorMessage(this.explain(error))}); trying again.`);
-      }
-      if (Date.now() - lastLogged >= 15_000) {
-        say(
-          `Render deploy ${deploy.id} is ${last.status}; ${formatDuration(Math.max(0, deadline - Date.now()))} left.`,
-        );
-        lastLogged = Date.now();
-      }
-    }
+    return followDeploy(service.id, deploy, deadline, say, went, this.waitDeps());
   }
 
   async verify(attempt: DeployAttempt, previous: Deployment | undefined): Promise<DeployOutcome> {
@@ -286,7 +251,13 @@ export class RenderProvider implements Provider {
     const known = new Set((await this.guard(this.api.deploys(service.id, { limit: 10 }))).map((d) => d.deploy.id));
     context.log(`POST /services/${service.id}/rollback {"deployId":"${target.id}"}: ${reason}`);
     let made = await this.guard(this.api.rollback(service.id, target.id));
-    made ??= await this.appeared(service.id, known, Math.min(deadline, Date.now() + QUEUED_WAIT_MS), context.log);
+    made ??= await appeared(
+      service.id,
+      known,
+      Math.min(deadline, Date.now() + QUEUED_WAIT_MS),
+      context.log,
+      this.waitDeps(),
+    );
     if (!made) throw new KitError(`Render accepted the rollback to ${target.id}, but no rollback deploy appeared.`);
     context.log(`Render's rollback deploy ${made.id} restores ${target.id}; waiting for it to go live.`);
     const last = await this.follow(service, made, deadline, context.log);

@@ -9,7 +9,7 @@
  */
 import { KitError, errorMessage } from '../../lib/errors.js';
 import { retry } from '../../lib/retry.js';
-import { tokenRejectedMessage } from '../provider.js';
+import { type Deployment, type DeploymentPhase, tokenRejectedMessage } from '../provider.js';
 
 export const DEFAULT_API_URL = 'https://api.vercel.com';
 
@@ -207,3 +207,24 @@ export class VercelApi {
 }
 
 export const stateOf = (d: VercelDeployment): ReadyState | undefined => d.readyState ?? d.state;
+
+/** Deployment URLs: a production deployment is served at its production domain. */
+export function toDeployment(d: VercelDeployment, isLive: boolean): Deployment {
+  const host = isLive && d.alias?.length ? d.alias[0] : d.url;
+  const state = stateOf(d);
+  return {
+    id: d.id,
+    url: `https://${host}`,
+    status: state,
+    phase: phaseOf(state),
+    createdAt: new Date(d.createdAt).toISOString(),
+  };
+}
+
+/** READY / ERROR, CANCELED, BLOCKED, DELETED / the rest (client/src/utils/ready-state.ts isReady/isFailed; @vercel/sdk GetDeploymentsReadyState). */
+export function phaseOf(state: string | undefined): DeploymentPhase | undefined {
+  if (!state) return undefined;
+  if (state === 'READY') return 'succeeded';
+  if (FAILED_STATES.has(state) || state.endsWith('_ERROR')) return 'failed';
+  return 'in-progress';
+}

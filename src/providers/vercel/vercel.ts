@@ -6,16 +6,8 @@
  */
 import { KitError } from '../../lib/errors.js';
 import { tail } from '../../lib/exec.js';
-import type {
-  DeployAttempt,
-  DeployContext,
-  DeployOutcome,
-  Deployment,
-  DeploymentPhase,
-  Provider,
-  ProviderDeps,
-} from '../provider.js';
-import { FAILED_STATES, VercelApi, type VercelDeployment, stateOf, tokenRejected } from './api.js';
+import type { DeployAttempt, DeployContext, DeployOutcome, Deployment, Provider, ProviderDeps } from '../provider.js';
+import { FAILED_STATES, VercelApi, type VercelDeployment, stateOf, toDeployment, tokenRejected } from './api.js';
 import {
   buildArgs,
   cliEnv,
@@ -304,25 +296,4 @@ export class VercelProvider implements Provider {
     }
     return live;
   }
-}
-
-/** Deployment URLs: a production deployment is served at its production domain. */
-function toDeployment(d: VercelDeployment, isLive: boolean): Deployment {
-  const host = isLive && d.alias?.length ? d.alias[0] : d.url;
-  const state = stateOf(d);
-  return {
-    id: d.id,
-    url: `https://${host}`,
-    status: state,
-    phase: phaseOf(state),
-    createdAt: new Date(d.createdAt).toISOString(),
-  };
-}
-
-/** READY / ERROR, CANCELED, BLOCKED, DELETED / the rest (client/src/utils/ready-state.ts isReady/isFailed; @vercel/sdk GetDeploymentsReadyState). */
-function phaseOf(state: string | undefined): DeploymentPhase | undefined {
-  if (!state) return undefined;
-  if (state === 'READY') return 'succeeded';
-  if (FAILED_STATES.has(state) || state.endsWith('_ERROR')) return 'failed';
-  return 'in-progress';
 }
