@@ -13,6 +13,8 @@ import path from 'node:path';
 import type { Queryable } from './queryable.js';
 
 export interface PendingFile {
+  /** As the tool names the migration: prisma's folder name, supabase's file name without `.sql`. */
+  name: string;
   file: string;
   sql: string;
 }
@@ -28,7 +30,7 @@ export async function pendingToolFiles(
   cwd: string,
   db: Queryable,
 ): Promise<PendingFile[]> {
-  const read = (file: string) => ({ file, sql: readFileSync(file, 'utf8') });
+  const read = (name: string, file: string) => ({ name, file, sql: readFileSync(file, 'utf8') });
   if (tool === 'prisma') {
     const dir = path.join(cwd, 'prisma/migrations');
     if (!existsSync(dir)) return [];
@@ -43,7 +45,7 @@ export async function pendingToolFiles(
       )
       .sort()
       .filter((name) => !applied.has(name))
-      .map((name) => read(path.join(dir, name, 'migration.sql')));
+      .map((name) => read(name, path.join(dir, name, 'migration.sql')));
   }
   const dir = path.join(cwd, 'supabase/migrations');
   if (!existsSync(dir)) return [];
@@ -56,5 +58,5 @@ export async function pendingToolFiles(
     .filter((name) => /^\d+_.*\.sql$/.test(name))
     .sort()
     .filter((name) => !applied.has((/^(\d+)_/.exec(name) as RegExpExecArray)[1] as string))
-    .map((name) => read(path.join(dir, name)));
+    .map((name) => read(name.slice(0, -'.sql'.length), path.join(dir, name)));
 }

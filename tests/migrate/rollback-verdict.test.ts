@@ -2,13 +2,15 @@
  * After a rollback that follows applied migrations, the rollback summary lists what the old
  * release has not seen and squawk's verdict on each: dist/migrate (real squawk, PostgreSQL 15)
  * hands its `applied-verdicts` to dist/rollback-on-failure (fake Railway API + CLI, as in
- * tests/providers/rollback.test.ts).
+ * tests/providers/rollback.test.ts). The same for alembic and Django (the real tools), prisma
+ * and supabase (fake CLIs): one verdict per migration the run applied, named as the tool names it.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runAction } from '../harness/runner.js';
 import { FakeRailwayApi, existingDeployment, initialRailwayState } from '../fakes/railway-api.js';
 import { type Sandbox, makeSandbox } from '../providers/fake-bin.js';
 import { errors, migrateIn, project, usePostgres15, warnings } from './helpers.js';
+import { type ToolProject, TOOL_PROJECTS, additiveVerdict } from './tool-projects.js';
 
 const server = usePostgres15();
 let sandbox: Sandbox;
@@ -110,5 +112,63 @@ describe('rollback summary: the migrations the old release has not seen', () => 
     expect(errors(guard)).toContain('migrations-applied');
     expect(errors(guard)).toContain("expected a JSON array: migrate's applied-verdicts output");
     expect(api!.load().calls).toEqual([]);
+  });
+});
+
+describe('the other tools: a verdict per migration the run applied, listed after a rollback', () => {
+  const migrateWith = (p: ToolProject, cwd: string, url: string, inputs: Record<string, string> = {}) =>
+    runAction('migrate', { cwd, inputs: { 'database-url': url, tool: p.tool, ...inputs }, env: p.env() });
+
+  test.each(TOOL_PROJECTS)('$tool: additive and destructive, then the rollback summary', async (p) => {
+    const url = await server.pg.createDatabase();
+    const cwd = p.base();
+    const first = await migrateWith(p, cwd, url, { lint: 'off' });
+    expect(errors(first)).toBe('');
+    expect(JSON.parse(first.outputs['applied-versions'] ?? '')).toEqual(p.first);
+    expect(JSON.parse(first.outputs['applied-verdicts'] ?? '')).toEqual(
+      p.first.map((version) => ({ version, verdict: 'unknown', rules: [], why: 'not linted (lint: off)' })),
+    );
+
+    p.release(cwd);
+    const migrated = await migrateWith(p, cwd, url);
+    expect(errors(migrated)).toBe('');
+    expect(migrated.outputs.applied).toBe('2');
+    const applied = migrated.outputs['applied-verdicts'] ?? '';
+    expect(JSON.parse(applied)).toEqual([
+      additiveVerdict(p.additive),
+      {
+        version: p.destructive,
+        verdict: 'destructive',
+        rules: [p.rule],
+        ...(p.acknowledged ? { acknowledged: [p.rule] } : {}),
+      },
+    ]);
+
+    const run = await railway();
+    const guard = await run('rollback-on-failure', { 'migrations-applied': applied });
+    expect(guard.exitCode).toBe(0);
+    expect(await run('deploy-railway')).toMatchObject({ exitCode: 0 });
+    const post = await run(
+      'rollback-on-failure',
+      { 'migrations-applied': applied, reason: 'smoke test failed' },
+      guard,
+    );
+    expect(post.outputs['rolled-back']).toBe('true');
+    expect(post.summary).toContain('Migrations the release rolled back to has not seen');
+    const row = (...cells: string[]) => new RegExp(cells.map((c) => c.replace(/\./g, '\\.')).join('</td>\\s*<td>'));
+    expect(post.summary).toMatch(row(p.additive, 'additive ✅', 'no destructive finding'));
+    expect(post.summary).toMatch(row(p.destructive, 'destructive ⚠️', p.rule));
+    expect(warnings(post)).toContain(`${p.destructive} (${p.rule}) is destructive`);
+  });
+
+  test.each(TOOL_PROJECTS)('$tool: a failed run lists only what stayed applied', async (p) => {
+    const url = await server.pg.createDatabase();
+    const cwd = p.base();
+    p.release(cwd);
+    expect(errors(await migrateWith(p, cwd, url, { lint: 'off' }))).toBe('');
+    p.failing(cwd);
+    const failed = await migrateWith(p, cwd, url);
+    expect(failed.exitCode).toBe(1);
+    expect(JSON.parse(failed.outputs['applied-verdicts'] ?? '')).toEqual([additiveVerdict(p.more)]);
   });
 });

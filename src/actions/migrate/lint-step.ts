@@ -3,6 +3,7 @@ import path from 'node:path';
 import { KitError, errorMessage } from '../../lib/errors.js';
 import { installCli, runnerInstallDeps } from '../../providers/cli.js';
 import type { MigrationFile } from '../../migrate/files.js';
+import type { PlanSection } from '../../migrate/plan-sections.js';
 import { type Finding, type LintInput, lintSql, ruleUrl, squawkCli } from '../../migrate/squawk.js';
 import { type AppliedVerdict, verdictOf, withoutIgnores } from '../../migrate/verdict.js';
 
@@ -16,13 +17,19 @@ export interface Linter {
   review(pending: MigrationFile[]): Promise<void>;
   /** Lints files (absolute paths) that a tool will run. */
   reviewFiles(inputs: LintInput[]): Promise<void>;
-  /** Lints generated SQL (a tool's plan); `place` names where a finding comes from, or drops it. */
-  reviewSql(what: string, sql: string, place: (finding: Finding) => Finding | undefined): Promise<void>;
+  /**
+   * Lints a tool's plan (`what`), each migration's SQL on its own; a finding's `file` is
+   * `label(name)` ("alembic revision 0003") and its line the line in that migration's SQL.
+   */
+  reviewSections(what: string, sections: PlanSection[], label: (name: string) => string): Promise<void>;
   findings: Finding[];
   /** The findings with the files' `-- squawk-ignore` comments disregarded (for the verdicts). */
   unignored: Finding[];
-  /** squawk's verdict on a linted file (absolute path) for a rollback: additive or destructive. */
-  verdict(file: string, version: string): AppliedVerdict;
+  /**
+   * squawk's verdict for a rollback on a linted file (absolute path) or plan section (its
+   * name): additive or destructive; unknown when it was not linted.
+   */
+  verdict(fileOrSection: string, version: string): AppliedVerdict;
   /** How many files were linted. */
   reviewed: number;
   /** squawk's version, or why lint did not run. */
@@ -44,7 +51,7 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
     status: 'off',
     review: async () => undefined,
     reviewFiles: async () => undefined,
-    reviewSql: async () => undefined,
+    reviewSections: async () => undefined,
   };
   if (mode === 'off') return linter;
   let squawk: string;
@@ -78,14 +85,14 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
           'acknowledge one with `-- squawk-ignore <rule>` above the statement.',
       );
   };
-  linter.reviewFiles = async (inputs) => {
+  /** `inputs` keyed by what verdict() is asked with; `file` is what findings name. */
+  const lint = async (inputs: Array<LintInput & { key: string }>, what: string, withFile: boolean) => {
     if (!inputs.length) return;
     linter.reviewed = inputs.length;
-    const relative = inputs.map((input) => ({ ...input, file: path.relative(workspace, input.file) }));
-    linter.findings = await lintSql(squawk, relative, cwd);
+    linter.findings = await lintSql(squawk, inputs, cwd);
     // A file that acknowledges a finding is linted once more without its ignore comments:
     // an acknowledged DROP COLUMN still drops the column the old release may read.
-    const acknowledging = relative.filter((input) => /squawk-ignore/i.test(input.sql));
+    const acknowledging = inputs.filter((input) => /squawk-ignore/i.test(input.sql));
     linter.unignored = acknowledging.length
       ? [
           ...linter.findings.filter((f) => !acknowledging.some((input) => input.file === f.file)),
@@ -96,23 +103,30 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
           )),
         ]
       : linter.findings;
-    const linted = new Set(relative.map((input) => input.file));
-    linter.verdict = (file, version) => {
-      const rel = path.relative(workspace, file);
-      if (!linted.has(rel)) return { version, verdict: 'unknown', rules: [], why: 'not linted' };
-      const inFile = (findings: Finding[]) => findings.filter((f) => f.file === rel);
+    const linted = new Map(inputs.map((input) => [input.key, input.file]));
+    linter.verdict = (key, version) => {
+      const file = linted.get(key);
+      if (file === undefined) return { version, verdict: 'unknown', rules: [], why: 'not linted' };
+      const inFile = (findings: Finding[]) => findings.filter((f) => f.file === file);
       return verdictOf(version, inFile(linter.unignored), inFile(linter.findings));
     };
-    report(`${inputs.length} pending file(s)`, true);
+    report(what, withFile);
   };
+  linter.reviewFiles = (inputs) =>
+    lint(
+      inputs.map((input) => ({ ...input, key: input.file, file: path.relative(workspace, input.file) })),
+      `${inputs.length} pending file(s)`,
+      true,
+    );
   linter.review = (pending) =>
     linter.reviewFiles(pending.map((f) => ({ file: f.file, sql: f.sql, inTransaction: !f.noTransaction })));
-  linter.reviewSql = async (what, sql, place) => {
-    linter.reviewed = 1;
-    const found = await lintSql(squawk, [{ file: 'plan.sql', sql, inTransaction: false }], cwd);
-    linter.findings = found.map((f) => place(f)).filter((f): f is Finding => f !== undefined);
-    report(what, false);
-  };
+  // Each section brings its own BEGIN/COMMIT (plan-sections.ts).
+  linter.reviewSections = (what, sections, label) =>
+    lint(
+      sections.map((s) => ({ key: s.name, file: label(s.name), sql: s.sql, inTransaction: false })),
+      what,
+      false,
+    );
   return linter;
 }
 
@@ -135,38 +149,3 @@ export function lintMarkdown(linter: Linter): string {
     '',
   ].join('\n');
 }
-
-/**
- * Where a finding in a tool's generated SQL comes from: the section whose `marker` line is
- * the last one above it (`label` names it). Statements matching `drop` (the tool's own
- * bookkeeping) are left out.
- */
-function sectionPlace(sql: string, marker: RegExp, label: (m: RegExpExecArray) => string, drop?: RegExp) {
-  const lines = sql.split('\n');
-  return (finding: Finding): Finding | undefined => {
-    const start = finding.line - 1;
-    const end = lines.findIndex((line, i) => i >= start && /;\s*$/.test(line));
-    const statement = lines.slice(start, end < 0 ? undefined : end + 1).join(' ');
-    if (drop?.test(statement)) return undefined;
-    for (let i = start; i >= 0; i--) {
-      const m = marker.exec(lines[i] ?? '');
-      if (m) return { ...finding, file: label(m), line: finding.line - i - 1 };
-    }
-    return finding;
-  };
-}
-
-/** alembic upgrade --sql: sections start at `-- Running upgrade a -> b`; the version table (`versionTable`) is alembic's. */
-export const alembicPlace = (sql: string, versionTable = 'alembic_version') =>
-  sectionPlace(
-    sql,
-    /^-- Running upgrade (\S*) -> (\S+)/,
-    (m) => `alembic revision ${m[2]}`,
-    // also its primary key, <table>_pkc
-    new RegExp(versionTable.replace(/[^A-Za-z0-9_]/g, '\\$&'), 'i'),
-  );
-
-/** The SQL of Django's pending migrations, each after a `-- deploy-kit: django <app.name>` line. */
-export const DJANGO_MARKER = '-- deploy-kit: django ';
-export const djangoPlace = (sql: string) =>
-  sectionPlace(sql, /^-- deploy-kit: django (\S+)/, (m) => `django migration ${m[1]}`);

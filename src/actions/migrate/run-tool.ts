@@ -2,16 +2,18 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setOutputs } from '../../lib/action-spec.js';
-import { KitError } from '../../lib/errors.js';
+import { KitError, errorMessage } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
-import { type RunOptions, runCommand, tail } from '../../lib/exec.js';
+import { runCommand, tail } from '../../lib/exec.js';
 import { table, writeSummary } from '../../lib/summary.js';
 import { type DatabaseUrl, childEnv, connect, scrub } from '../../db/connection.js';
 import { type ConcreteTool, toolCommand } from '../../migrate/tools.js';
 import { pendingToolFiles } from '../../migrate/tool-pending.js';
 import { alembicEnvSource, alembicVersionTable, quotedVersionTable } from '../../migrate/alembic-config.js';
 import { type ToolProgress, alembicProgress, djangoProgress, toolDatabaseUrl } from '../../migrate/tool-output.js';
-import { DJANGO_MARKER, alembicPlace, djangoPlace, lintMarkdown, prepareLinter } from './lint-step.js';
+import { alembicSections, djangoSections } from '../../migrate/plan-sections.js';
+import { appliedByTool } from '../../migrate/tool-applied.js';
+import { lintMarkdown, prepareLinter } from './lint-step.js';
 import type { MigrateInputs } from './main.js';
 import { spec } from './spec.js';
 
@@ -59,33 +61,39 @@ export async function runTool(
       return;
     }
   }
-  // alembic's plan is SQL: lint it (before the real run, so lint: error changes nothing).
+  // The SQL the tool will run is linted before the real run, so lint: error changes nothing.
   const linted = tool === 'alembic' || tool === 'django' || tool === 'prisma' || tool === 'supabase';
   const linter = await prepareLinter(linted ? inputs.lint : 'off', cwd, workspace);
-  if ((tool === 'prisma' || tool === 'supabase') && linter.status.startsWith('squawk')) {
+  const linting = linter.status.startsWith('squawk');
+  const pendingNow = async () => {
     const client = await connect(db, { applicationName: 'deploy-kit migrate' });
     try {
-      const pending = await pendingToolFiles(tool, cwd, client);
-      await linter.reviewFiles(pending.map((f) => ({ ...f, inTransaction: true })));
+      return await pendingToolFiles(tool as 'prisma' | 'supabase', cwd, client);
     } finally {
       await client.end().catch(() => undefined);
     }
-  }
+  };
+  // prisma's and supabase's pending files: linted, and what the run applied is among them.
+  const pendingBefore =
+    (tool === 'prisma' || tool === 'supabase') && (linting || !inputs.dryRun) ? await pendingNow() : undefined;
+  if (pendingBefore && linting)
+    await linter.reviewFiles(pendingBefore.map((f) => ({ file: f.file, sql: f.sql, inTransaction: true })));
+  let planned: string[] | undefined;
   const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
-  if (tool === 'alembic' && linter.status.startsWith('squawk')) {
+  if (tool === 'alembic' && linting) {
     const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
-    if (plan?.exitCode === 0)
-      await linter.reviewSql(
-        'the alembic plan',
-        plan.stdout,
-        alembicPlace(plan.stdout, alembicVersionTable(alembicEnvSource(cwd)).table),
-      );
-    else if (plan) core.warning(`Lint skipped: \`alembic ${alembicPlan.join(' ')}\` failed (exit ${plan.exitCode}).`);
+    if (plan?.exitCode === 0) {
+      const sections = alembicSections(plan.stdout, alembicVersionTable(alembicEnvSource(cwd)).table);
+      planned = sections.map((s) => s.name);
+      await linter.reviewSections('the alembic plan', sections, (name) => `alembic revision ${name}`);
+    } else if (plan) core.warning(`Lint skipped: \`alembic ${alembicPlan.join(' ')}\` failed (exit ${plan.exitCode}).`);
   }
-  if (tool === 'django' && linter.status.startsWith('squawk')) {
-    const sql = await djangoPendingSql(command, { cwd, env, timeoutMs: inputs.timeout });
-    if (sql === undefined) core.warning('Lint skipped: `manage.py migrate --plan` or `sqlmigrate` failed.');
-    else if (sql) await linter.reviewSql("Django's pending migrations", sql, djangoPlace(sql));
+  if (tool === 'django' && linting) {
+    const python = (pyArgs: string[]) =>
+      runCommand(command, pyArgs, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
+    const sections = await djangoSections(python);
+    if (sections === undefined) core.warning('Lint skipped: `manage.py migrate --plan` or `sqlmigrate` failed.');
+    else await linter.reviewSections("Django's pending migrations", sections, (name) => `django migration ${name}`);
   }
   const shown = [command, ...args].join(' ');
   const started = Date.now();
@@ -115,6 +123,21 @@ export async function runTool(
     setOutputs(spec, { plan: '```\n' + hide(tail(result.stdout, 200)) + '\n```\n' + lintMarkdown(linter) });
   const ok = result.exitCode === 0 && !result.timedOut;
   const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, db, revisionBefore, cwd);
+  if (!inputs.dryRun) {
+    const deps = { output: all, ok, pendingBefore, pendingNow, planned, revisionBefore };
+    const applied = await appliedByTool(tool, { ...deps, revisionNow: () => alembicRevision(db, cwd) }).catch(
+      (error: unknown) => {
+        core.warning(`Could not tell which migrations ${tool} applied: ${errorMessage(error)}`);
+        return undefined;
+      },
+    );
+    if (applied)
+      setOutputs(spec, {
+        applied: applied.length,
+        'applied-versions': JSON.stringify(applied.map((a) => a.version)),
+        'applied-verdicts': JSON.stringify(applied.map((a) => linter.verdict(a.key, a.version))),
+      });
+  }
   await writeSummary((summary) => {
     summary.addHeading(`${tool} ${inputs.dryRun ? 'plan' : 'migration'} on ${db.label} ${ok ? '✅' : '❌'}`, 3);
     summary.addTable(
@@ -216,17 +239,3 @@ function onPath(command: string, PATH = ''): boolean {
 }
 
 const isInside = (file: string, dir: string) => !path.relative(dir, path.resolve(dir, file)).startsWith('..');
-
-/** `sqlmigrate` of each migration `migrate --plan` lists, each after its marker line. */
-async function djangoPendingSql(python: string, options: RunOptions): Promise<string | undefined> {
-  const plan = await runCommand(python, ['manage.py', 'migrate', '--plan'], options).catch(() => undefined);
-  if (plan?.exitCode !== 0) return undefined;
-  const pending = [...plan.stdout.matchAll(/^(\w+)\.(\w+)$/gm)].map((m) => [m[1], m[2]] as [string, string]);
-  const parts: string[] = [];
-  for (const [app, name] of pending) {
-    const sql = await runCommand(python, ['manage.py', 'sqlmigrate', app, name], options).catch(() => undefined);
-    if (sql?.exitCode !== 0) return undefined;
-    parts.push(`${DJANGO_MARKER}${app}.${name}\n${sql.stdout.trim()}\n`);
-  }
-  return parts.join('\n');
-}

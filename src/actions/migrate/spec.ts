@@ -101,11 +101,12 @@ export const spec = defineAction({
     },
   },
   outputs: {
-    applied: 'Number of migrations applied by this run (`tool: sql`).',
+    applied: 'Number of migrations applied by this run (`tool: sql`, `alembic`, `django`, `prisma`, `supabase`).',
     pending: 'Number of migrations still pending after this run (on a dry run: the ones that would be applied).',
-    'applied-versions': 'JSON array of the versions (file names without `.sql`) applied by this run.',
+    'applied-versions':
+      "JSON array of the migrations applied by this run, named as the tool names them: file names without `.sql` (`sql`, supabase), prisma's migration folder names, alembic's revision ids, Django's `app.name`. Not set for knex and `command`.",
     'applied-verdicts':
-      "JSON array, one entry per migration applied by this run (`tool: sql`): `version`, squawk's `verdict` for a rollback — `destructive` (it drops, renames or retypes a column or table, or adds NOT NULL: the release before it may fail on the new schema; `rules` names the squawk rules, `acknowledged` those a `-- squawk-ignore` covers) or `additive` — or `unknown` with `why` (lint: off). Pass it to rollback-on-failure's, deploy's or release's `migrations-applied`.",
+      "JSON array, one entry per migration applied by this run (as `applied-versions`; a failed run: the ones that stayed applied): `version`, squawk's `verdict` for a rollback — `destructive` (it drops, renames or retypes a column or table, or adds NOT NULL: the release before it may fail on the new schema; `rules` names the squawk rules, `acknowledged` those a `-- squawk-ignore` covers) or `additive` — or `unknown` with `why` (lint: off). Pass it to rollback-on-failure's, deploy's or release's `migrations-applied`.",
     plan: "Markdown table of the pending migrations, in order (`tool: sql`), or the tool's plan output on a dry run; followed by lint's findings (squawk) when lint ran.",
   },
 });
