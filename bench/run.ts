@@ -1,8 +1,10 @@
 /**
- * npm run bench [-- name …]: runs every bench/*.bench.ts (or those whose file name
- * contains one of the names) one after another and prints their tables.
+ * npm run bench [-- name[:part] …]: runs every bench/*.bench.ts (or those whose file name
+ * contains one of the names) one after another and prints their tables. `name:part` hands
+ * the part to that bench, which runs only that part (`npm run bench -- db:migrate`).
  *
- * A bench module's default export is an async function returning one table or several:
+ * A bench module's default export is an async function, given the parts asked for (none:
+ * run everything), returning one table or several:
  *   { title, rows: [{ column: value, … }], notes?: string[] }
  * Targets belong in the notes or a column (e.g. "target < 300 ms: met").
  */
@@ -18,7 +20,7 @@ export interface BenchTable {
   notes?: string[];
 }
 
-type Bench = () => Promise<BenchTable | BenchTable[] | void>;
+type Bench = (parts: string[]) => Promise<BenchTable | BenchTable[] | void>;
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,12 +39,20 @@ export function renderTable(table: BenchTable): string {
 }
 
 async function main() {
-  const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const wanted = process.argv
+    .slice(2)
+    .filter((arg) => !arg.startsWith('-'))
+    .map((arg) => ({ name: arg.split(':')[0] as string, part: arg.split(':')[1] }));
   const files = readdirSync(dir)
     .filter((file) => file.endsWith('.bench.ts'))
-    .filter((file) => wanted.length === 0 || wanted.some((w) => file.includes(w)))
+    .filter((file) => wanted.length === 0 || wanted.some((w) => file.includes(w.name)))
     .sort();
-  if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${wanted.join(', ')}`);
+  if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${wanted.map((w) => w.name).join(', ')}`);
+  const partsOf = (file: string) => {
+    const matching = wanted.filter((w) => file.includes(w.name));
+    // `db db:migrate` asks for all of db.
+    return matching.some((w) => !w.part) ? [] : matching.map((w) => w.part as string);
+  };
   if (QUICK) console.log('--quick: every bench at a tiny size, to check that it runs; the figures mean nothing.\n');
   console.log(
     `load average before: ${loadavg()
@@ -55,7 +65,7 @@ async function main() {
     try {
       const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: Bench };
       if (typeof module.default !== 'function') throw new Error(`${file} has no default export function`);
-      const result = await module.default();
+      const result = await module.default(partsOf(file));
       for (const table of Array.isArray(result) ? result : result ? [result] : []) console.log(renderTable(table));
       console.log(`(${file}: ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     } catch (error) {

@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import { KitError } from '../lib/errors.js';
 import { type MigrationFile, compareParts } from './files.js';
 import type { History } from './history.js';
-import type { Queryable } from './queryable.js';
+import { type Queryable, sqlLiteral } from './queryable.js';
 import type { TableName } from './table-name.js';
 
 const NOTHING = 'Nothing was changed.';
@@ -36,10 +36,10 @@ export async function golangHistory(db: Queryable, table: TableName, files: Migr
     );
   const current = row ? BigInt(row.version) : undefined;
   const numberOf = (file: MigrationFile) => (file.number as bigint[])[0] as bigint;
-  const setVersion = async (db: Queryable, file: MigrationFile, dirty: boolean) => {
-    await db.query(`DELETE FROM ${table.sql}`);
-    await db.query(`INSERT INTO ${table.sql} (version, dirty) VALUES ($1, $2)`, [String(numberOf(file)), dirty]);
-  };
+  const versionSql = (file: MigrationFile, dirty: boolean) => [
+    `DELETE FROM ${table.sql}`,
+    `INSERT INTO ${table.sql} (version, dirty) VALUES (${numberOf(file)}, ${dirty})`,
+  ];
   return {
     tool: 'golang-migrate',
     table,
@@ -50,8 +50,10 @@ export async function golangHistory(db: Queryable, table: TableName, files: Migr
       `${table.sql} is golang-migrate's table (version ${current ?? 'none'}): it is continued in golang-migrate's format ` +
         '(the last version applied; no checksums).',
     ],
-    record: (db, file) => setVersion(db, file, false),
-    beforeNoTransaction: (db, file) => setVersion(db, file, true),
+    recordSql: (file) => versionSql(file, false),
+    beforeNoTransaction: async (db, file) => {
+      await db.query(versionSql(file, true).join(';\n'));
+    },
   };
 }
 
@@ -71,9 +73,7 @@ export async function nodePgMigrateHistory(db: Queryable, table: TableName): Pro
     prepare: async () => [
       `${table.sql} is node-pg-migrate's table: it is continued in node-pg-migrate's format (no checksums).`,
     ],
-    record: async (db, file) => {
-      await db.query(`INSERT INTO ${table.sql} (name, run_on) VALUES ($1, now())`, [file.version]);
-    },
+    recordSql: (file) => [`INSERT INTO ${table.sql} (name, run_on) VALUES (${sqlLiteral(file.version)}, now())`],
   };
 }
 
@@ -137,13 +137,14 @@ export async function flywayHistory(db: Queryable, table: TableName, files: Migr
     missing: (files) =>
       applied.filter((r) => !files.some((f) => rowFor(f) === r)).map((r) => `${r.script} (version ${r.version})`),
     prepare: async () => [`${table.sql} is Flyway's table: it is continued in Flyway's format.`],
-    async record(db, file, durationMs) {
+    recordSql(file, durationMs) {
       const flyway = file.flyway as { version: string; description: string };
-      await db.query(
+      const [version, description, script] = [flyway.version, flyway.description, file.name].map(sqlLiteral);
+      return [
         `INSERT INTO ${table.sql} (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)
-         SELECT coalesce(max(installed_rank), 0) + 1, $1, $2, 'SQL', $3, $4, current_user, $5, true FROM ${table.sql}`,
-        [flyway.version, flyway.description, file.name, flywayChecksum(file.content), durationMs],
-      );
+         SELECT coalesce(max(installed_rank), 0) + 1, ${version}, ${description}, 'SQL', ${script}, ` +
+          `${flywayChecksum(file.content)}, current_user, ${durationMs}, true FROM ${table.sql}`,
+      ];
     },
   };
 }

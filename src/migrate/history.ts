@@ -7,7 +7,7 @@
  */
 import { KitError } from '../lib/errors.js';
 import type { MigrationFile } from './files.js';
-import type { Queryable } from './queryable.js';
+import { type Queryable, sqlLiteral } from './queryable.js';
 import { flywayHistory, golangHistory, nodePgMigrateHistory } from './foreign-histories.js';
 import { type TableName, tableName } from './table-name.js';
 
@@ -28,8 +28,12 @@ export interface History {
   missing(files: MigrationFile[]): string[];
   /** Creates or completes the table; returns notes for the log. Never called on a dry run. */
   prepare(db: Queryable, files: MigrationFile[]): Promise<string[]>;
-  /** Records a file applied; inside the file's transaction when it has one. */
-  record(db: Queryable, file: MigrationFile, durationMs: number): Promise<void>;
+  /**
+   * The statements (values inline: they run inside the file's query string) that record a
+   * file applied, inside the file's transaction when it has one. `durationMs` is an SQL
+   * expression: a number, or the server's own measure of the file's statements.
+   */
+  recordSql(file: MigrationFile, durationMs: string): string[];
   /** golang-migrate marks a version dirty before a migration that runs outside a transaction. */
   beforeNoTransaction?(db: Queryable, file: MigrationFile): Promise<void>;
 }
@@ -170,13 +174,14 @@ function kitHistory(
       }
       return notes;
     },
-    async record(db, file, durationMs) {
-      if (dbmate) await db.query(`INSERT INTO ${table.sql} (version) VALUES ($1)`, [keyFor(file)]);
-      else
-        await db.query(
-          `INSERT INTO ${table.sql} (version, applied_at, checksum, duration_ms) VALUES ($1, now(), $2, $3)`,
-          [keyFor(file), file.checksum, durationMs],
-        );
+    recordSql(file, durationMs) {
+      const version = sqlLiteral(keyFor(file));
+      return dbmate
+        ? [`INSERT INTO ${table.sql} (version) VALUES (${version})`]
+        : [
+            `INSERT INTO ${table.sql} (version, applied_at, checksum, duration_ms) ` +
+              `VALUES (${version}, now(), ${sqlLiteral(file.checksum)}, ${durationMs})`,
+          ];
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Splits a migration file into statements the way psql does (psql sends each statement
  * on its own), so a failing statement is known even when PostgreSQL's error has no
- * position, and `CREATE INDEX CONCURRENTLY` can run outside a transaction (PostgreSQL
- * runs a multi-statement query string in one implicit transaction).
+ * position (a batched file's statements are counted as they complete, batch.ts), and
+ * `CREATE INDEX CONCURRENTLY` can run outside a transaction (PostgreSQL runs a
+ * multi-statement query string in one implicit transaction).
  *
  * Knows what can hide a semicolon: '…' and E'…' strings, "…" identifiers, $tag$…$tag$
  * bodies, -- and nested /* *\/ comments, and BEGIN ATOMIC … END function bodies.
@@ -13,6 +14,11 @@ export interface Statement {
   offset: number;
   /** 1-based line of the statement's first character. */
   line: number;
+  /**
+   * On the last statement: the text ended inside a string, quoted identifier, comment,
+   * dollar-quoted body or BEGIN ATOMIC body, so whatever followed the file would be part of it.
+   */
+  open?: true;
 }
 
 export function splitSql(text: string): Statement[] {
@@ -21,6 +27,12 @@ export function splitSql(text: string): Statement[] {
   let i = 0;
   let atomicDepth = 0;
   let previousWord = '';
+  let open = false;
+  /** The skip functions return past the end when the text ends before what they skip does. */
+  const skipTo = (end: number) => {
+    open ||= end > text.length;
+    return Math.min(end, text.length);
+  };
   const push = (end: number) => {
     const raw = text.slice(start, end);
     const lead = leadingNoise(raw);
@@ -36,17 +48,17 @@ export function splitSql(text: string): Statement[] {
       const end = text.indexOf('\n', i);
       i = end === -1 ? text.length : end + 1;
     } else if (c === '/' && next === '*') {
-      i = skipBlockComment(text, i);
+      i = skipTo(skipBlockComment(text, i));
     } else if (c === "'") {
       const escapes = /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
-      i = skipQuoted(text, i, "'", escapes);
+      i = skipTo(skipQuoted(text, i, "'", escapes));
     } else if (c === '"') {
-      i = skipQuoted(text, i, '"', false);
+      i = skipTo(skipQuoted(text, i, '"', false));
     } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
       if (tag) {
         const end = text.indexOf(tag[0], i + tag[0].length);
-        i = end === -1 ? text.length : end + tag[0].length;
+        i = skipTo(end === -1 ? text.length + 1 : end + tag[0].length);
       } else i++;
     } else if (/[A-Za-z_]/.test(c)) {
       const word = (/^[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i)) as RegExpExecArray)[0].toUpperCase();
@@ -65,6 +77,8 @@ export function splitSql(text: string): Statement[] {
     }
   }
   push(text.length);
+  const last = statements[statements.length - 1];
+  if (last && (open || atomicDepth > 0)) last.open = true;
   return statements;
 }
 
@@ -77,7 +91,7 @@ function leadingNoise(text: string): number {
       const end = text.indexOf('\n', i);
       i = end === -1 ? text.length : end + 1;
     } else if (text.startsWith('/*', i)) {
-      i = skipBlockComment(text, i);
+      i = Math.min(skipBlockComment(text, i), text.length);
     } else if (text[i] === ';') {
       i++;
     } else return i;
@@ -97,7 +111,7 @@ function skipBlockComment(text: string, at: number): number {
       if (depth === 0) return i;
     } else i++;
   }
-  return text.length;
+  return text.length + 1;
 }
 
 function skipQuoted(text: string, at: number, quote: string, backslashEscapes: boolean): number {
@@ -109,7 +123,7 @@ function skipQuoted(text: string, at: number, quote: string, backslashEscapes: b
     else if (c === quote) return i + 1;
     else i++;
   }
-  return text.length;
+  return text.length + 1;
 }
 
 /** 1-based line number of an offset. */

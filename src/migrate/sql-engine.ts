@@ -7,7 +7,8 @@
  * error comes back as structured fields (position, detail, hint) instead of text to
  * parse, and the runner needs no psql of the server's version for `tool: sql`. The
  * statements are split the way psql splits them (split-sql.ts), so a file behaves as
- * under `psql -1 -f`.
+ * under `psql -1 -f`; a file that runs in a transaction still reaches the server as one query
+ * string with its record and COMMIT (batch.ts): one round trip per file.
  *
  * Order of a run: lock → read the history (no change) → decide (refuse changed files, other
  * tools' tables it cannot continue, out-of-order files if asked) → only then write.
@@ -20,13 +21,13 @@ import type { MigrationFile } from './files.js';
 import { type HistoryTool, openHistory } from './history.js';
 import { acquireLock, releaseLock } from './lock.js';
 import type { AppliedMigration } from './migration-error.js';
-import type { Queryable } from './queryable.js';
+import type { Session } from './queryable.js';
 import { type TableName, tableName } from './table-name.js';
 
 export { loadMigrations, type MigrationFile } from './files.js';
 export { MigrationError, type AppliedMigration } from './migration-error.js';
 export { parseTableName, type TableName } from './table-name.js';
-export type { Queryable } from './queryable.js';
+export type { Queryable, Session } from './queryable.js';
 
 export interface EngineOptions {
   /** Table name, optionally schema-qualified; validated by parseTableName. */
@@ -68,7 +69,7 @@ export interface MigrateResult {
 }
 
 export async function migrate(
-  db: Queryable & { processID?: number },
+  db: Session,
   files: MigrationFile[],
   options: EngineOptions,
   deps: EngineDeps,
@@ -137,18 +138,6 @@ export async function migrate(
       );
       await applyFile(ctx, file);
       const durationMs = deps.now() - started;
-      try {
-        await history.record(db, file, durationMs);
-        if (!file.noTransaction) await db.query('COMMIT');
-      } catch (error) {
-        if (!file.noTransaction) await db.query('ROLLBACK').catch(() => undefined);
-        throw new KitError(
-          `${file.name} ran, but recording it in ${history.table.sql} failed: ${(error as Error).message}. ` +
-            (file.noTransaction
-              ? 'It ran outside a transaction, so its changes stay: record it by hand or make it safe to run again.'
-              : 'Its transaction was rolled back: nothing from it was applied.'),
-        );
-      }
       applied.push({ version: file.version, file: file.file, durationMs });
       deps.log(`Applied ${file.name} in ${formatDuration(durationMs)}`);
     }
