@@ -5,11 +5,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
 import { tail } from '../../lib/exec.js';
-import { Fail, duration, httpUrl, integer, optional, text } from '../../lib/schemas.js';
+import { Fail, type Parser, duration, httpUrl, integer, optional, parser, text } from '../../lib/schemas.js';
 import { displayUrl, httpRequest } from '../../http/request.js';
 import { localTarget, sshTarget } from './remote.js';
 import {
@@ -37,14 +36,10 @@ import {
   defineProvider,
 } from '../provider.js';
 
-function matching(pattern: RegExp, what: string): z.ZodType<string, string> {
-  return z.string().transform((raw, ctx) => {
+function matching(pattern: RegExp, what: string): Parser<string> {
+  return parser((raw) => {
     const value = raw.trim();
-    if (value && !pattern.test(value)) {
-      ctx.addIssue({ code: 'custom', message: new Fail(`"${raw}" is not ${what}`).message });
-      return z.NEVER;
-    }
-    return value;
+    return value && !pattern.test(value) ? new Fail(`"${raw}" is not ${what}`) : value;
   });
 }
 
