@@ -18,7 +18,7 @@
  *   deploy               1.04-1.74×  (was 1.33-1.93×)
  *   rollback-on-failure  1.11-1.42×  (was 1.80-1.95×)
  *   deploy-vm            0.97-1.47×  (was 1.30-1.85×)
- *   every other action   0.72-1.40×  (was 0.94-2.12× in the same, noisier, before runs)
+ *   every other action   0.72-1.40×  (was 0.94-1.91×)
  * zod was 160 KB of smoke-test's 210 KB bundle (now 50 KB) and ~21 ms of its CPU; every
  * action's bundle is ~160 KB smaller.
  */
