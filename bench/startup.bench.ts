@@ -10,14 +10,17 @@
  * its own work. Targets (issue 17): smoke-test ≤ 1.5× the floor and faster than the peer,
  * none above 2×.
  *
- * Last run (2026-12-03, one interleaved run of 11, loaded 2-core machine; floor 75.4 ms,
- * peer 166.6 ms = 2.21× the floor), after issue 17's backup-db/release/smoke-test work:
- *   backup-db   110.2 ms  1.46× floor  0.66× peer   (was 2.77× the floor)
- *   release     142.9 ms  1.90× floor  0.86× peer   (was 2.23×)
- *   smoke-test  131.4 ms  1.74× floor  0.79× peer   (was 1.60× against a 54 ms floor; ≤ 1.5× NOT met)
- * smoke-test's remaining cost is zod: alone it adds 21 ms CPU (31 ms wall) to node:http, and
- * it is 160 KB of the 210 KB bundle. The other rows of that run came from dist/ not rebuilt
- * in that worktree, so they are left out here.
+ * Last runs (2026-12-03, four interleaved runs of 11, loaded 2-core machine; floor 39-106 ms),
+ * after issue 17's zod-free input parsers (src/lib/schemas.ts) and the release manifest's zod
+ * loaded only when a manifest is read (src/release/plan.ts):
+ *   smoke-test           1.31-1.40× floor  0.60-0.82× peer   (was 1.74-1.95×: ≤ 1.5× now met)
+ *   release              1.35-1.36×  (was 1.55-1.98×; 1.47-1.65× with zod still loaded at start)
+ *   deploy               1.04-1.74×  (was 1.33-1.93×)
+ *   rollback-on-failure  1.11-1.42×  (was 1.80-1.95×)
+ *   deploy-vm            0.97-1.47×  (was 1.30-1.85×)
+ *   every other action   0.72-1.40×  (was 0.94-1.91×)
+ * zod was 160 KB of smoke-test's 210 KB bundle (now 50 KB) and ~21 ms of its CPU; every
+ * action's bundle is ~160 KB smaller.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';

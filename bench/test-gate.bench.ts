@@ -118,7 +118,7 @@ export default async function bench(): Promise<BenchTable> {
     rows,
     notes: [
       `commands: ${COMMANDS.map((c) => `\`${c}\``).join(', ')} in a small node project (${path.basename(cwd)})`,
-      `of that, starting the action (node, loading the bundle with @actions/core and zod, reading the inputs, nothing run) takes ${Math.round(med('start', 'wall'))} ms wall, ${Math.round(med('start', 'cpu'))} ms CPU`,
+      `of that, starting the action (node, loading the bundle with @actions/core, reading the inputs, nothing run) takes ${Math.round(med('start', 'wall'))} ms wall, ${Math.round(med('start', 'cpu'))} ms CPU`,
       `a bare \`node -e 0\` takes ${Math.round(med('node', 'wall'))} ms wall, ${Math.round(med('node', 'cpu'))} ms CPU here: the start-up every JavaScript action pays`,
       `load average now ${loadavg()
         .map((l) => l.toFixed(1))

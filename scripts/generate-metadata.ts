@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ActionSpec } from '../src/lib/action-spec.js';
-import { manifestJsonSchema, secretInputOf, usualTokenEnv } from '../src/release/manifest.js';
+import { manifestJsonSchema } from '../src/release/manifest.js';
+import { secretInputOf, usualTokenEnv } from '../src/release/manifest-inputs.js';
 import { definitions } from '../src/providers/registry.js';
 import { ROOT, actionNames, loadSpec, metadataFiles, bundlePath, usesRef } from './actions.js';
 

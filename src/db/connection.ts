@@ -4,10 +4,9 @@
  * PGPASSWORD in their environment.
  */
 import type { Client } from 'pg';
-import { Fail } from '../lib/schemas.js';
+import { Fail, type Parser, parser } from '../lib/schemas.js';
 import { KitError } from '../lib/errors.js';
 import { hostHint } from './host-advice.js';
-import { z } from 'zod';
 
 export interface DatabaseUrl {
   /** The URL as given (secret). */
@@ -56,15 +55,7 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl | Fail {
 }
 
 /** Input parser: a postgres:// URL (never echoed: it carries the password). */
-export const databaseUrl = (): z.ZodType<DatabaseUrl, string> =>
-  z.string().transform((raw, ctx) => {
-    const result = parseDatabaseUrl(raw);
-    if (result instanceof Fail) {
-      ctx.addIssue({ code: 'custom', message: result.message });
-      return z.NEVER;
-    }
-    return result;
-  });
+export const databaseUrl = (): Parser<DatabaseUrl> => parser(parseDatabaseUrl);
 
 /** Environment for a child program (pg_dump, psql, a migration tool). */
 export function childEnv(db: DatabaseUrl, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -1,11 +1,11 @@
 import * as core from '@actions/core';
-import type { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+import { Fail, type Parsed, type Parser } from './schemas.js';
 
 /**
  * One input, declared once: its documentation (for action.yml and the README) and the
- * zod schema that turns the runner's string into a typed value. Schemas receive the
- * input with its default applied; optional inputs see '' when not given.
+ * parser (./schemas.ts) that turns the runner's string into a typed value. Parsers receive
+ * the input with its default applied; optional inputs see '' when not given.
  */
 export interface InputSpec<T = unknown> {
   description: string;
@@ -15,7 +15,7 @@ export interface InputSpec<T = unknown> {
   secret?: boolean;
   /** Shown in error messages and the README. */
   example?: string;
-  parse: z.ZodType<T, string>;
+  parse: Parser<T>;
 }
 
 export interface ActionSpec<
@@ -43,7 +43,7 @@ export function defineAction<I extends Record<string, InputSpec>, O extends stri
 type CamelCase<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<CamelCase<B>>}` : S;
 
 export type Inputs<A extends ActionSpec> = {
-  [K in keyof A['inputs'] & string as CamelCase<K>]: z.output<A['inputs'][K]['parse']>;
+  [K in keyof A['inputs'] & string as CamelCase<K>]: Parsed<A['inputs'][K]['parse']>;
 };
 
 export type OutputName<A extends ActionSpec> = keyof A['outputs'] & string;
@@ -88,13 +88,13 @@ export function readInputs<A extends ActionSpec>(spec: A, source: InputSource = 
           (input.example ? ` Example: ${name}: ${input.example}` : ''),
       );
     }
-    const parsed = input.parse.safeParse(raw);
-    if (!parsed.success) {
-      let problem = parsed.error.issues.map((issue) => issue.message).join('; ');
+    const parsed = input.parse.read(raw);
+    if (parsed instanceof Fail) {
+      let problem = parsed.message;
       if (input.secret && raw) problem = problem.split(raw).join('***');
       throw invalidInput(name, input, problem);
     }
-    result[camelCase(name)] = parsed.data;
+    result[camelCase(name)] = parsed;
   }
   return result as Inputs<A>;
 }

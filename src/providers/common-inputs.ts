@@ -3,17 +3,12 @@
  * into each action's spec so their names and parsing are declared once.
  */
 import type { InputSpec } from '../lib/action-spec.js';
-import { Fail, duration, httpUrl, optional, text } from '../lib/schemas.js';
-import { z } from 'zod';
+import { Fail, type Parser, duration, httpUrl, optional, parser, text } from '../lib/schemas.js';
 
-const version = (): z.ZodType<string, string> =>
-  z.string().transform((raw, ctx) => {
+const version = (): Parser<string> =>
+  parser((raw) => {
     const match = /^v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$/.exec(raw.trim());
-    if (!match) {
-      ctx.addIssue({ code: 'custom', message: new Fail(`"${raw}" is not a version; expected e.g. 1.2.3`).message });
-      return z.NEVER;
-    }
-    return match[1] as string;
+    return match ? (match[1] as string) : new Fail(`"${raw}" is not a version; expected e.g. 1.2.3`);
   });
 
 export const commonInputs = {

@@ -3,8 +3,8 @@
  * every provider's inputs as optional; once `provider` is known, that provider's own
  * spec is read so its required inputs are enforced with the usual messages.
  */
-import { z } from 'zod';
 import { type ActionSpec, type InputSpec, defineAction, readInputs } from '../lib/action-spec.js';
+import { parser } from '../lib/schemas.js';
 import { commonInputs } from './common-inputs.js';
 import type { CommonParsedInputs, ProviderDefinition } from './provider.js';
 import { allProviderInputs, getProviderDefinition, providerNames } from './registry.js';
@@ -15,7 +15,7 @@ export const providerInput = {
     .join(', ')}.`,
   required: true,
   example: 'railway',
-  parse: z.string().transform((raw) => raw.trim().toLowerCase()),
+  parse: parser((raw) => raw.trim().toLowerCase()),
 } satisfies InputSpec;
 
 /**

@@ -3,64 +3,19 @@
  * a provider plus that provider's inputs under the same names as deploy-<provider>'s, and
  * per-environment overrides. One zod schema, built from the provider registry and
  * smoke-test's spec, both parses the file (every value through the very InputSpec parser the
- * single actions use) and generates schema/deploy-kit.schema.json for editors.
+ * single actions use) and generates schema/deploy-kit.schema.json for editors. zod is loaded
+ * with this module only: the release action imports it when it reads a manifest (issue 17);
+ * what the plan needs besides the schema is in ./manifest-inputs.ts.
  */
 import { z } from 'zod';
 import type { InputSpec } from '../lib/action-spec.js';
-import { commonInputs } from '../providers/common-inputs.js';
+import { Fail } from '../lib/schemas.js';
 import type { ProviderDefinition } from '../providers/provider.js';
 import { definitions } from '../providers/registry.js';
 import { spec as smokeSpec } from '../actions/smoke-test/spec.js';
-
-/** The secret each platform's own docs name; a provider not listed here uses `<NAME>_TOKEN`. */
-const USUAL_TOKEN_ENV: Record<string, string> = {
-  railway: 'RAILWAY_TOKEN',
-  vercel: 'VERCEL_TOKEN',
-  fly: 'FLY_API_TOKEN',
-  render: 'RENDER_API_KEY',
-  vm: 'SSH_KEY',
-};
-
-/** The environment variable a service's token is read from when `token-env` is not given. */
-export const usualTokenEnv = (provider: string): string =>
-  USUAL_TOKEN_ENV[provider] ?? `${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_TOKEN`;
-
-/**
- * The provider input that receives the secret from `token-env`: a provider's own secret
- * input (vm's `ssh-key`), else `token`. Never written in the manifest itself.
- */
-export function secretInputOf(definition: ProviderDefinition): string {
-  const own = Object.entries(definition.inputs).find(([name, input]) => input.secret && name !== 'token');
-  return own ? own[0] : 'token';
-}
-
-/** Every input a service of this provider may set in the manifest (all but its secret). */
-export function manifestInputs(definition: ProviderDefinition): Record<string, InputSpec> {
-  const all: Record<string, InputSpec> = { ...commonInputs, ...definition.inputs };
-  delete all.token;
-  delete all[secretInputOf(definition)];
-  return all;
-}
+import { asInputText, manifestInputs } from './manifest-inputs.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
-/**
- * A YAML value as the runner would pass it: scalars as their text, a list as one item per
- * line, a map as `name: value` lines (`name = value` for `=`-separated inputs), and a list of
- * maps (smoke `checks`) as YAML text.
- */
-export function asInputText(value: unknown, separator: ':' | '=' = ':'): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value))
-    return value.some((item) => item !== null && typeof item === 'object')
-      ? JSON.stringify(value)
-      : value.map((item) => String(item)).join('\n');
-  if (typeof value === 'object')
-    return Object.entries(value as Record<string, unknown>)
-      .map(([name, item]) => `${name}${separator === '=' ? ' = ' : ': '}${String(item)}`)
-      .join('\n');
-  return String(value);
-}
 
 /** One input as a manifest value: any YAML shape the runner's text can come from, checked by the input's parser. */
 function inputValue(name: string, input: InputSpec, description = input.description): z.ZodType {
@@ -68,8 +23,12 @@ function inputValue(name: string, input: InputSpec, description = input.descript
   const shape = z.union([scalar, z.array(scalar), z.record(z.string(), scalar)]);
   const accepted = name === 'checks' ? z.union([shape, z.array(z.record(z.string(), z.unknown()))]) : shape;
   return accepted
-    .transform((value) => asInputText(value, separator))
-    .pipe(input.parse as z.ZodType<unknown, string>)
+    .transform((value, ctx) => {
+      const result = input.parse.read(asInputText(value, separator));
+      if (!(result instanceof Fail)) return result;
+      for (const message of result.messages) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    })
     .describe(description + (input.default ? ` Default: ${input.default}.` : ''));
 }
 

@@ -7,10 +7,11 @@
 import type { z } from 'zod';
 import { type InputSpec, camelCase, maskSecret } from '../lib/action-spec.js';
 import { ConfigurationError } from '../lib/errors.js';
+import { Fail } from '../lib/schemas.js';
 import type { ProviderDefinition } from '../providers/provider.js';
 import { definitions, providerNames } from '../providers/registry.js';
 import { type SmokeSettings, smokeInputs, smokeSettings } from '../providers/smoke-step.js';
-import { asInputText, manifestInputs, manifestSchema, secretInputOf, usualTokenEnv } from './manifest.js';
+import { asInputText, manifestInputs, secretInputOf, usualTokenEnv } from './manifest-inputs.js';
 
 type Raw = Record<string, unknown>;
 
@@ -80,6 +81,9 @@ export async function planRelease(text: string, options: PlanOptions): Promise<R
   if (yamlErrors.length) throw manifestError(file, yamlErrors);
   const raw = (document.toJS() ?? {}) as Raw;
   const errors: string[] = [];
+  // Loaded here, not at the top: the schema's module brings zod, which a step that reads no
+  // manifest (a refused input, the post step) need not load (issue 17).
+  const { manifestSchema } = await import('./manifest.js');
   const parsed = manifestSchema().safeParse(raw);
   if (!parsed.success) errors.push(...parsed.error.issues.map(issueMessage));
   if (typeof raw.services !== 'object' || raw.services === null || Array.isArray(raw.services)) {
@@ -182,9 +186,8 @@ function parseInput(key: string, input: InputSpec, value: unknown): { data?: unk
     return {
       error: `is required (${input.description.split('. ')[0]})${input.example ? `, e.g. ${key}: ${input.example}` : ''}`,
     };
-  const result = input.parse.safeParse(text);
-  if (!result.success) return { error: result.error.issues.map((i) => i.message).join('; ') };
-  return { data: result.data };
+  const result = input.parse.read(text);
+  return result instanceof Fail ? { error: result.message } : { data: result };
 }
 
 /** Kahn's order; unknown names and cycles are errors naming the services. */

@@ -1,7 +1,8 @@
 /** deploy-kit.yml validation: every kind of mistake, all reported at once, naming service and key. */
 import { describe, expect, test } from '@jest/globals';
 import { planRelease } from '../../src/release/plan.js';
-import { manifestJsonSchema, usualTokenEnv } from '../../src/release/manifest.js';
+import { manifestJsonSchema } from '../../src/release/manifest.js';
+import { usualTokenEnv } from '../../src/release/manifest-inputs.js';
 
 const env = { RAILWAY_TOKEN: 'rw-secret-1', VERCEL_TOKEN: 'vc_secret_2', FLY_API_TOKEN: 'fly-secret-3' };
 const plan = (text: string, environment = 'production', extra: Partial<Parameters<typeof planRelease>[1]> = {}) =>

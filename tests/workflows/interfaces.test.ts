@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lintManifest, manifestFiles, workflowFiles } from '../../scripts/lint-workflows.js';
-import { usualTokenEnv } from '../../src/release/manifest.js';
+import { usualTokenEnv } from '../../src/release/manifest-inputs.js';
 import {
   kitWorkflowPath,
   starterFiles,

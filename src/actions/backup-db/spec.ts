@@ -1,45 +1,38 @@
-import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
-import { bool, duration, integer, lines, oneOf, optional, text } from '../../lib/schemas.js';
+import { Fail, type Parser, bool, duration, integer, lines, oneOf, optional, parser, text } from '../../lib/schemas.js';
 import { databaseUrl } from '../../db/connection.js';
 import { endpointProblem } from '../../db/s3.js';
 
 /** An age identity; the value is never echoed (it is a private key). */
-const identity = (): z.ZodType<string | undefined, string> =>
-  z
-    .string()
-    .superRefine((raw, ctx) => {
-      if (raw !== '' && !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(raw.trim()))
-        ctx.addIssue({
-          code: 'custom',
-          message: 'not an age identity; expected the AGE-SECRET-KEY-1… line age-keygen writes',
-        });
-    })
-    .transform((raw) => (raw.trim() === '' ? undefined : raw.trim()));
+const identity = (): Parser<string | undefined> =>
+  parser((raw) => {
+    if (raw !== '' && !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(raw.trim()))
+      return new Fail('not an age identity; expected the AGE-SECRET-KEY-1… line age-keygen writes');
+    return raw.trim() === '' ? undefined : raw.trim();
+  });
 
 const PLACEHOLDERS = ['database', 'timestamp', 'server-major'];
 
 /** A file name template: no folders, known {placeholders} only. */
-const nameTemplate = (): z.ZodType<string, string> =>
-  z.string().superRefine((raw, ctx) => {
-    if (/[/\\]/.test(raw)) ctx.addIssue({ code: 'custom', message: 'a name, not a path: it must not contain / or \\' });
+const nameTemplate = (): Parser<string> =>
+  parser((raw) => {
+    const problems: string[] = [];
+    if (/[/\\]/.test(raw)) problems.push('a name, not a path: it must not contain / or \\');
     // `.` and `..` would write beside or above `path`, not in it.
     if (raw.trim() === '.' || raw.trim() === '..')
-      ctx.addIssue({ code: 'custom', message: `"${raw.trim()}" is not a file name: it names a folder` });
+      problems.push(`"${raw.trim()}" is not a file name: it names a folder`);
     // What the artifact service refuses (@actions/artifact path-and-artifact-name-validation.js:10-20),
     // refused before the dump instead of after it.
     const bad = [...new Set(raw.match(/[":<>|*?\r\n]/g) ?? [])];
     if (bad.length)
-      ctx.addIssue({
-        code: 'custom',
-        message: `must not contain ${bad.map((c) => JSON.stringify(c)).join(', ')} (workflow artifact names cannot)`,
-      });
+      problems.push(
+        `must not contain ${bad.map((c) => JSON.stringify(c)).join(', ')} (workflow artifact names cannot)`,
+      );
     for (const [, placeholder] of raw.matchAll(/\{([^}]*)\}/g))
       if (!PLACEHOLDERS.includes(placeholder as string))
-        ctx.addIssue({
-          code: 'custom',
-          message: `{${placeholder}} is not a placeholder; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
-        });
+        problems.push(`{${placeholder}} is not a placeholder; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
+    const [first, ...more] = problems;
+    return first === undefined ? raw : new Fail(first, ...more);
   });
 
 export const spec = defineAction({
@@ -126,16 +119,16 @@ export const spec = defineAction({
       description:
         '`upload: s3`: key prefix (folder) for the backup, e.g. `production/`; the key is the prefix and the file name.',
       example: 'production/',
-      parse: z.string().transform((raw) => raw.trim().replace(/^\/+|\/+$/g, '')),
+      parse: parser((raw) => raw.trim().replace(/^\/+|\/+$/g, '')),
     },
     's3-endpoint': {
       description:
         '`upload: s3`: endpoint of an S3-compatible store (Cloudflare R2: `https://<account-id>.r2.cloudflarestorage.com`), addressed path-style; empty: AWS S3.',
       example: 'https://0123456789abcdef.r2.cloudflarestorage.com',
       parse: optional(
-        z.string().superRefine((raw, ctx) => {
+        parser((raw) => {
           const problem = endpointProblem(raw);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          return problem ? new Fail(problem) : raw;
         }),
       ),
     },

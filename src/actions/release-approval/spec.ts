@@ -1,17 +1,13 @@
-import { z } from 'zod';
 import { defineAction } from '../../lib/action-spec.js';
-import { bool, integer, lines, oneOf, optional, text } from '../../lib/schemas.js';
+import { Fail, bool, integer, lines, oneOf, optional, text, via } from '../../lib/schemas.js';
 import { type Approver, parseApprover } from '../../approval/release.js';
 
-const approvers = (): z.ZodType<Approver[], string> =>
-  lines().transform((items, ctx) => {
+const approvers = () =>
+  via(lines(), (items) => {
     const parsed: Approver[] = [];
     for (const item of items.flatMap((line) => line.split(/[,\s]+/)).filter(Boolean)) {
       const approver = parseApprover(item);
-      if (typeof approver === 'string') {
-        ctx.addIssue({ code: 'custom', message: `"${item}" is not a GitHub login or an org/team-slug` });
-        return z.NEVER;
-      }
+      if (typeof approver === 'string') return new Fail(`"${item}" is not a GitHub login or an org/team-slug`);
       parsed.push(approver);
     }
     return parsed;

@@ -1,10 +1,16 @@
 import { defineAction } from '../../lib/action-spec.js';
-import { z } from 'zod';
-import { bool, duration, httpUrl, lines, optional, text, via } from '../../lib/schemas.js';
+import { Fail, type Parser, bool, duration, httpUrl, lines, optional, parser, text, via } from '../../lib/schemas.js';
 import { parseFreeze } from '../../gate/freeze.js';
 import { REPOSITORY } from '../../github/rest.js';
 
 const SHA = /^[0-9a-f]{40}$/;
+
+/** The trimmed value (lower-cased with `lower`) when it matches `re`; else fails with `message`. */
+const trimmed = (re: RegExp, message: string, lower = false): Parser<string> =>
+  parser((raw) => {
+    const value = lower ? raw.trim().toLowerCase() : raw.trim();
+    return re.test(value) ? value : new Fail(message);
+  });
 
 export const spec = defineAction({
   name: 'require-deployment',
@@ -16,12 +22,12 @@ export const spec = defineAction({
     environment: {
       description: 'The GitHub environment the commit must have been deployed to successfully.',
       default: 'staging',
-      parse: z.string().trim().min(1, 'must name an environment'),
+      parse: trimmed(/\S/, 'must name an environment'),
     },
     sha: {
       description: "The commit (full 40-character SHA); empty: the workflow run's commit (GITHUB_SHA).",
       example: '${{ github.sha }}',
-      parse: optional(z.string().trim().toLowerCase().regex(SHA, 'not a full 40-character commit SHA')),
+      parse: optional(trimmed(SHA, 'not a full 40-character commit SHA', true)),
     },
     token: {
       description:
@@ -33,16 +39,13 @@ export const spec = defineAction({
     },
     repository: {
       description: 'owner/name; empty: the repository the workflow runs in (GITHUB_REPOSITORY).',
-      parse: optional(z.string().trim().regex(REPOSITORY, 'not owner/name')),
+      parse: optional(trimmed(REPOSITORY, 'not owner/name')),
     },
     workflow: {
       description:
         "Whose records count: the workflow file whose successful run on this commit made the deployment — the run's own file or a reusable workflow it calls (default: the kit's `deploy-staging.yml`, which the staging starters call). The deployment and its success status must be made by github-actions[bot] (a workflow's token) and name that run; a record created by hand through the API is refused. `*`: a successful run of any workflow. Needs `actions: read` besides `deployments: read`.",
       default: 'deploy-staging.yml',
-      parse: z
-        .string()
-        .trim()
-        .regex(/^(\*|[A-Za-z0-9._-]+\.ya?ml)$/, 'not a workflow file name (deploy-staging.yml) or *'),
+      parse: trimmed(/^(\*|[A-Za-z0-9._-]+\.ya?ml)$/, 'not a workflow file name (deploy-staging.yml) or *'),
     },
     'min-age': {
       description:
@@ -59,7 +62,8 @@ export const spec = defineAction({
     'freeze-bypass-reason': {
       description:
         'Deploy inside a freeze window anyway, for this reason (an incident fix, …); it is written to the summary and the `freeze-bypassed` output. Empty: a freeze refuses.',
-      parse: optional(z.string().trim().min(1)),
+      // the message zod's min(1) gave, kept
+      parse: optional(trimmed(/\S/, 'Too small: expected string to have >=1 characters')),
     },
     'check-deployment': {
       description:

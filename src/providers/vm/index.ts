@@ -5,19 +5,14 @@
  *
  * Here: the inputs and the definition; the provider itself is ./vm.ts, over ./remote.ts.
  */
-import { z } from 'zod';
-import { Fail, duration, httpUrl, integer, optional, text } from '../../lib/schemas.js';
+import { Fail, type Parser, duration, httpUrl, integer, optional, parser, text } from '../../lib/schemas.js';
 import { type ProviderInputs, defineProvider } from '../provider.js';
 import { VmProvider } from './vm.js';
 
-function matching(pattern: RegExp, what: string): z.ZodType<string, string> {
-  return z.string().transform((raw, ctx) => {
+function matching(pattern: RegExp, what: string): Parser<string> {
+  return parser((raw) => {
     const value = raw.trim();
-    if (value && !pattern.test(value)) {
-      ctx.addIssue({ code: 'custom', message: new Fail(`"${raw}" is not ${what}`).message });
-      return z.NEVER;
-    }
-    return value;
+    return value && !pattern.test(value) ? new Fail(`"${raw}" is not ${what}`) : value;
   });
 }
 
