@@ -6,7 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(3711);
-const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(4466);
+const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(2085);
 const { extendedEncodeURIComponent } = __webpack_require__(3422);
 const { EventEmitter } = __webpack_require__(4434);
 const { Buffer } = __webpack_require__(181);
