@@ -7,6 +7,7 @@ import type { Client } from 'pg';
 import { Fail, type Parser, parser } from '../lib/schemas.js';
 import { KitError } from '../lib/errors.js';
 import { hostHint } from './host-advice.js';
+import { loadPg } from './load-pg.js';
 
 export interface DatabaseUrl {
   /** The URL as given (secret). */
@@ -70,8 +71,7 @@ export function childEnv(db: DatabaseUrl, extra: NodeJS.ProcessEnv = {}): NodeJS
  * (pg's own messages name the user and host, never the password).
  */
 export async function connect(db: DatabaseUrl, options: { timeoutMs?: number; applicationName?: string } = {}) {
-  // Loaded here, not at the top: pg costs every start ~45 ms, a refused input too (issue 17).
-  const { default: pg } = await import('pg');
+  const { default: pg } = await loadPg();
   const client = new pg.Client({
     connectionString: db.url,
     connectionTimeoutMillis: options.timeoutMs ?? 15_000,

@@ -6,6 +6,8 @@
  * getIDToken(), and it brings undici, whose load was most of such an action's cold start
  * (measured: +70 ms CPU of a 200 ms start; see bench/smoke.bench.ts). An action opts in
  * with a tsconfig.json beside its index.ts mapping the import here (scripts/build.ts).
+ * migrate does too: it installs only squawk, with npm, so tool-cache's downloadTool, the one
+ * caller of this in its bundle, never runs there.
  */
 export class HttpClient {
   constructor() {

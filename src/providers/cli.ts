@@ -14,13 +14,9 @@
  * publishes none (Railway), the user's own sha256 (`cli-sha256`) takes their place; without
  * it the install says, in the log and the summary, that the CLI is unverified.
  */
-import * as io from '@actions/io';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
-import { runCommand } from '../lib/exec.js';
-import { loadRunnerCache } from '../lib/runner-bundles.js';
 import { ARCHIVE_RECORD_FILE, publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
 
 export interface CliAsset {
@@ -96,6 +92,28 @@ export interface InstallDeps {
   arch: string;
 }
 
+/**
+ * The CLI on PATH, used as it is, when neither a version nor a sha256 is asked for (with one,
+ * the archive is installed instead); undefined when none of `tool.commands` is on PATH.
+ */
+export async function cliOnPath(
+  tool: CliTool,
+  request: CliRequest | string | undefined,
+  deps: Pick<InstallDeps, 'which'>,
+): Promise<{ command: string; path: string } | undefined> {
+  const { version, sha256 } = typeof request === 'string' ? { version: request } : (request ?? {});
+  if (version || sha256) return undefined;
+  for (const command of tool.commands) {
+    const found = await deps.which(command);
+    if (found) return { command, path: found };
+  }
+  return undefined;
+}
+
+/** What a CLI found on PATH says its version is (`tool.versionArgs`). */
+export const pathVersion = async (tool: CliTool, binary: string, deps: Pick<InstallDeps, 'version'>) =>
+  tool.parseVersion(await deps.version(binary, tool.versionArgs)) ?? 'unknown version';
+
 export async function installCli(
   tool: CliTool,
   request: CliRequest | string | undefined,
@@ -112,15 +130,11 @@ export async function installCli(
     verification: string,
   ): InstalledCli => ({ path: found, version, source, verification, durationMs: Date.now() - started });
 
-  // A CLI on PATH is whatever it is; with a sha256 to check, the archive is installed instead.
-  if (!requested && !pinned) {
-    for (const command of tool.commands) {
-      const onPath = await deps.which(command);
-      if (!onPath) continue;
-      const version = tool.parseVersion(await deps.version(onPath, tool.versionArgs)) ?? 'unknown version';
-      deps.log(`Using ${command} ${version} found on PATH at ${onPath}.`);
-      return done(onPath, version, 'PATH', 'not checked (the CLI found on PATH)');
-    }
+  const onPath = await cliOnPath(tool, request, deps);
+  if (onPath) {
+    const version = await pathVersion(tool, onPath.path, deps);
+    deps.log(`Using ${onPath.command} ${version} found on PATH at ${onPath.path}.`);
+    return done(onPath.path, version, 'PATH', 'not checked (the CLI found on PATH)');
   }
   const version = requested ?? tool.defaultVersion;
   const asset = tool.asset(version, deps.platform, deps.arch);
@@ -249,50 +263,4 @@ async function download(tool: CliTool, version: string, url: string, deps: Insta
       `Could not download ${tool.name} ${version} from ${url}: ${errorMessage(error)}. Check that cli-version names a published release.`,
     );
   }
-}
-
-/**
- * The real runner's dependencies: @actions/io, @actions/tool-cache, @actions/cache. The last
- * two are loaded here, when a CLI is installed, not at the top: imported statically they
- * cost every start of the 7 actions that can install one ~300 ms (issue 17). tool-cache is
- * a lazy chunk of the action's bundle, @actions/cache the shared dist/runner-cache bundle.
- */
-export async function runnerInstallDeps(
-  log: (line: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<InstallDeps> {
-  // tool-cache asserts these; outside a runner (a local run) keep the tools in the temp dir.
-  env.RUNNER_TEMP ||= tmpdir();
-  env.RUNNER_TOOL_CACHE ||= path.join(env.RUNNER_TEMP, 'deploy-kit-tools');
-  const [tc, cache] = await Promise.all([import('@actions/tool-cache'), loadRunnerCache()]);
-  return {
-    which: async (command) => (await io.which(command, false)) || undefined,
-    version: async (binary, args) => {
-      const result = await runCommand(binary, args, { timeoutMs: 30_000 });
-      return `${result.stdout}\n${result.stderr}`;
-    },
-    find: (tool, version) => {
-      try {
-        return tc.find(tool, version);
-      } catch {
-        return '';
-      }
-    },
-    download: (url) => tc.downloadTool(url),
-    readText: async (url) => readFileSync(await tc.downloadTool(url), 'utf8'),
-    extract: (archive) => tc.extractTar(archive),
-    cacheDir: (dir, tool, version) => tc.cacheDir(dir, tool, version),
-    actionsCache: cache.isFeatureAvailable()
-      ? {
-          restore: (paths, key) => cache.restoreCache(paths, key),
-          save: async (paths, key) => {
-            await cache.saveCache(paths, key);
-          },
-        }
-      : undefined,
-    env,
-    log,
-    platform: process.platform,
-    arch: process.arch,
-  };
 }

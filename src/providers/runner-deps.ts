@@ -1,7 +1,8 @@
 /** The real world a provider talks to inside a runner: child processes, fetch, the CLI installer. */
 import { runCommand } from '../lib/exec.js';
 import { sleep } from '../lib/retry.js';
-import { type CliRequest, type CliTool, type InstalledCli, installCli, runnerInstallDeps } from './cli.js';
+import { type CliRequest, type CliTool, type InstalledCli, installCli } from './cli.js';
+import { runnerInstallDeps } from './cli-runner.js';
 import type { ProviderDeps } from './provider.js';
 
 export interface RunnerDeps extends ProviderDeps {

@@ -5,9 +5,6 @@ import { readInputs, setOutputs } from '../../lib/action-spec.js';
 import { writeSummary } from '../../lib/summary.js';
 import { ConfigurationError, KitError, errorMessage } from '../../lib/errors.js';
 import { type DatabaseUrl, scrub } from '../../db/connection.js';
-import { runPreflight } from './preflight-step.js';
-import { runSql } from './run-sql.js';
-import { runTool } from './run-tool.js';
 import { type ConcreteTool, detectTool } from '../../migrate/tools.js';
 import { spec } from './spec.js';
 
@@ -15,9 +12,13 @@ type ReadInputs = ReturnType<typeof readInputs<typeof spec>>;
 /** The inputs once `database-url` is known to be there (every tool but `platform` needs it). */
 export type MigrateInputs = ReadInputs & { databaseUrl: DatabaseUrl };
 
+/**
+ * preflight, tool: sql and the other tools' runner are imported when chosen (lazy chunks of
+ * the bundle), so a start reads only the one it runs (issue 13).
+ */
 export async function run(): Promise<void> {
   const read = readInputs(spec);
-  if (read.preflight) return runPreflight(requiredUrl(read), read.timeout);
+  if (read.preflight) return (await import('./preflight-step.js')).runPreflight(requiredUrl(read), read.timeout);
   if (read.tool === 'platform') return platformMigrates();
   const inputs: MigrateInputs = { ...read, tool: read.tool, databaseUrl: requiredUrl(read) };
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -45,9 +46,11 @@ export async function run(): Promise<void> {
     core.warning(
       `Input "approved-migrations" is compared with the plan only for tool: sql; ${tool} applies its own plan (listed in the summary), which the release issue's file list may not match.`,
     );
-  const migrateOn = (databaseUrl: DatabaseUrl) => {
+  const migrateOn = async (databaseUrl: DatabaseUrl) => {
     const on = { ...inputs, databaseUrl };
-    return tool === 'sql' ? runSql(on, cwd, workspace) : runTool(tool, on, cwd, workspace);
+    return tool === 'sql'
+      ? (await import('./run-sql.js')).runSql(on, cwd, workspace)
+      : (await import('./run-tool.js')).runTool(tool, on, cwd, workspace);
   };
   const scratch = inputs.rehearseUrl;
   if (scratch && !inputs.dryRun) {
