@@ -3267,8 +3267,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../../node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(1820);
-// EXTERNAL MODULE: ../../../node_modules/@actions/io/lib/io.js
-var io = __webpack_require__(2111);
+// EXTERNAL MODULE: ../../../node_modules/@actions/io/lib/io.js + 1 modules
+var io = __webpack_require__(7311);
 // EXTERNAL MODULE: external "crypto"
 var external_crypto_ = __webpack_require__(6982);
 // EXTERNAL MODULE: external "fs"
@@ -3387,16 +3387,16 @@ function _readLinuxVersionFile() {
 //# sourceMappingURL=manifest.js.map
 // EXTERNAL MODULE: external "path"
 var external_path_ = __webpack_require__(6928);
-// EXTERNAL MODULE: ../../../node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __webpack_require__(9098);
+// EXTERNAL MODULE: ../../lib/no-http-client.ts
+var no_http_client = __webpack_require__(9027);
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __webpack_require__(2203);
 // EXTERNAL MODULE: external "util"
 var external_util_ = __webpack_require__(9023);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __webpack_require__(2613);
-// EXTERNAL MODULE: ../../../node_modules/@actions/exec/lib/exec.js + 2 modules
-var exec = __webpack_require__(7422);
+// EXTERNAL MODULE: ../../lib/no-actions-exec.ts
+var no_actions_exec = __webpack_require__(2744);
 ;// CONCATENATED MODULE: ../../../node_modules/@actions/tool-cache/lib/retry-helper.js
 var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -3533,7 +3533,7 @@ function downloadToolAttempt(url, dest, auth, headers) {
             throw new Error(`Destination file path ${dest} already exists`);
         }
         // Get the response headers
-        const http = new lib/* HttpClient */.Qq(userAgent, [], {
+        const http = new no_http_client/* HttpClient */.Q(userAgent, [], {
             allowRetries: false
         });
         if (auth) {
@@ -3609,7 +3609,7 @@ function extract7z(file, dest, _7zPath) {
                 const options = {
                     silent: true
                 };
-                yield (0,exec/* exec */.m)(`"${_7zPath}"`, args, options);
+                yield (0,no_actions_exec/* exec */.m)(`"${_7zPath}"`, args, options);
             }
             finally {
                 process.chdir(originalCwd);
@@ -3637,7 +3637,7 @@ function extract7z(file, dest, _7zPath) {
             };
             try {
                 const powershellPath = yield io/* which */.K7('powershell', true);
-                yield (0,exec/* exec */.m)(`"${powershellPath}"`, args, options);
+                yield (0,no_actions_exec/* exec */.m)(`"${powershellPath}"`, args, options);
             }
             finally {
                 process.chdir(originalCwd);
@@ -3664,7 +3664,7 @@ function extractTar(file_1, dest_1) {
         // Determine whether GNU tar
         core.debug('Checking tar --version');
         let versionOutput = '';
-        yield (0,exec/* exec */.m)('tar --version', [], {
+        yield (0,no_actions_exec/* exec */.m)('tar --version', [], {
             ignoreReturnCode: true,
             silent: true,
             listeners: {
@@ -3700,7 +3700,7 @@ function extractTar(file_1, dest_1) {
             args.push('--overwrite');
         }
         args.push('-C', destArg, '-f', fileArg);
-        yield (0,exec/* exec */.m)(`tar`, args);
+        yield (0,no_actions_exec/* exec */.m)(`tar`, args);
         return dest;
     });
 }
@@ -3729,7 +3729,7 @@ function extractXar(file_1, dest_1) {
             args.push('-v');
         }
         const xarPath = yield io/* which */.K7('xar', true);
-        yield (0,exec/* exec */.m)(`"${xarPath}"`, _unique(args));
+        yield (0,no_actions_exec/* exec */.m)(`"${xarPath}"`, _unique(args));
         return dest;
     });
 }
@@ -3781,7 +3781,7 @@ function extractZipWin(file, dest) {
                 pwshCommand
             ];
             core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield (0,exec/* exec */.m)(`"${pwshPath}"`, args);
+            yield (0,no_actions_exec/* exec */.m)(`"${pwshPath}"`, args);
         }
         else {
             const powershellCommand = [
@@ -3802,7 +3802,7 @@ function extractZipWin(file, dest) {
             ];
             const powershellPath = yield io/* which */.K7('powershell', true);
             core.debug(`Using powershell at path: ${powershellPath}`);
-            yield (0,exec/* exec */.m)(`"${powershellPath}"`, args);
+            yield (0,no_actions_exec/* exec */.m)(`"${powershellPath}"`, args);
         }
     });
 }
@@ -3814,7 +3814,7 @@ function extractZipNix(file, dest) {
             args.unshift('-q');
         }
         args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield (0,exec/* exec */.m)(`"${unzipPath}"`, args, { cwd: dest });
+        yield (0,no_actions_exec/* exec */.m)(`"${unzipPath}"`, args, { cwd: dest });
     });
 }
 /**
@@ -3942,7 +3942,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
     return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
         let releases = [];
         const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new lib/* HttpClient */.Qq('tool-cache');
+        const http = new no_http_client/* HttpClient */.Q('tool-cache');
         const headers = {};
         if (auth) {
             core.debug('set auth');

@@ -8,6 +8,7 @@ import { Fail, type Parser, parser } from '../lib/schemas.js';
 import { KitError } from '../lib/errors.js';
 import { hostHint } from './host-advice.js';
 import { loadPg } from './load-pg.js';
+import { inheritedEnv } from '../lib/exec.js';
 
 export interface DatabaseUrl {
   /** The URL as given (secret). */
@@ -58,9 +59,9 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl | Fail {
 /** Input parser: a postgres:// URL (never echoed: it carries the password). */
 export const databaseUrl = (): Parser<DatabaseUrl> => parser(parseDatabaseUrl);
 
-/** Environment for a child program (pg_dump, psql, a migration tool). */
+/** Environment for a child program (pg_dump, psql, a migration tool): the runner's, without the action's inputs. */
 export function childEnv(db: DatabaseUrl, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...inheritedEnv(), ...extra };
   if (db.password) env.PGPASSWORD = db.password;
   else delete env.PGPASSWORD;
   return env;

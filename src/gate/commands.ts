@@ -4,7 +4,7 @@
  */
 import { Fail } from '../lib/schemas.js';
 import type { RunOptions, RunResult } from '../lib/exec.js';
-import { tail } from '../lib/exec.js';
+import { inheritedEnv, tail } from '../lib/exec.js';
 
 export interface GateCommand {
   name: string;
@@ -198,11 +198,8 @@ const RUNNER_SERVICE_VARIABLES = [
  * and without the runner's service credentials.
  */
 export function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const result: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('INPUT_') || key.startsWith('STATE_')) continue;
-    if (RUNNER_SERVICE_VARIABLES.some((pattern) => pattern.test(key.toUpperCase()))) continue;
-    result[key] = value;
-  }
+  const result = inheritedEnv(env);
+  for (const key of Object.keys(result))
+    if (RUNNER_SERVICE_VARIABLES.some((pattern) => pattern.test(key.toUpperCase()))) delete result[key];
   return result;
 }

@@ -24,9 +24,22 @@ export interface RunResult {
 }
 
 /**
+ * The runner's environment for a child program, without the action's own inputs and saved
+ * state (INPUT_*, STATE_*): an input may hold a token or a database URL with its password,
+ * and a child is given only what it needs, by name (PGPASSWORD, DATABASE_URL, a CLI's token).
+ */
+export function inheritedEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base))
+    if (!key.startsWith('INPUT_') && !key.startsWith('STATE_')) env[key] = value;
+  return env;
+}
+
+/**
  * Runs a program with an argv array, never through a shell. @actions/exec has no
  * timeout and cannot kill a hung CLI's children, which deploy CLIs need, hence this.
- * Rejects only when the program cannot be started (ENOENT, EACCES).
+ * Rejects only when the program cannot be started (ENOENT, EACCES). Without `env`, the
+ * program gets inheritedEnv().
  */
 export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const maxBuffer = options.maxBuffer ?? 4 * 1024 * 1024;
@@ -34,7 +47,7 @@ export function runCommand(command: string, args: string[], options: RunOptions 
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? inheritedEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       shell: false,

@@ -1,5 +1,5 @@
 /** The real world a provider talks to inside a runner: child processes, fetch, the CLI installer. */
-import { runCommand } from '../lib/exec.js';
+import { inheritedEnv, runCommand } from '../lib/exec.js';
 import { sleep } from '../lib/retry.js';
 import { type CliRequest, type CliTool, type InstalledCli, installCli } from './cli.js';
 import { runnerInstallDeps } from './cli-runner.js';
@@ -18,9 +18,7 @@ export function runnerDeps(
   let pending: Promise<InstalledCli> | undefined;
   let installed: InstalledCli | undefined;
   // The CLI inherits the runner's environment, but not the action's own inputs (the token among them).
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('INPUT_') && !key.startsWith('STATE_')) env[key] = value;
+  const env = inheritedEnv();
   return {
     cli: () => {
       if (!tool) return Promise.reject(new Error('this provider drives no CLI'));

@@ -286,11 +286,14 @@ describe('migrate with other tools', () => {
        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
        await c.connect(); await c.query('CREATE TABLE from_command (id int)'); await c.end();
        console.log('migrated with', process.env.DATABASE_URL);
+       console.log('inputs seen:', Object.keys(process.env).filter((k) => k.startsWith('INPUT_')).length);
        process.exit(Number(process.argv[2] ?? 0));`,
     );
     const ok = await migrateIn(cwd, url, { tool: 'command', command: 'node migrate.mjs 0' });
     expect(failed(ok)).toBe('');
     expect(ok.log).toContain('migrated with postgresql://postgres@127.0.0.1'); // as postgresql://, shown without its password
+    // The action's inputs (INPUT_DATABASE-URL holds the password) do not reach the command.
+    expect(ok.log).toContain('inputs seen: 0');
     expect(await tables(servers.pg15, url)).toEqual(['from_command']);
     expectSecretKept(ok, servers.pg15.password);
 

@@ -4,7 +4,7 @@ import { ConfigurationError } from '../../src/lib/errors.js';
 import { bool, duration, httpUrl, integer, optional, text } from '../../src/lib/schemas.js';
 import { parseDuration } from '../../src/lib/duration.js';
 import { retry } from '../../src/lib/retry.js';
-import { runCommand } from '../../src/lib/exec.js';
+import { inheritedEnv, runCommand } from '../../src/lib/exec.js';
 import { parseCommandFile, parseWorkflowCommands, inputVariable } from '../harness/runner.js';
 
 const spec = defineAction({
@@ -128,6 +128,21 @@ describe('runCommand', () => {
     expect(result.timedOut).toBe(true);
     expect(result.stdout).not.toContain('never');
     expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("gives the program the runner's environment without the action's inputs and state", async () => {
+    process.env['INPUT_DATABASE-URL'] = 'postgres://u:secret@db/app';
+    process.env.STATE_deployed = 'x';
+    try {
+      const result = await runCommand('env', []);
+      expect(result.stdout).not.toContain('INPUT_');
+      expect(result.stdout).not.toContain('STATE_');
+      expect(result.stdout).toContain('PATH=');
+      expect(inheritedEnv({ INPUT_TOKEN: 't', STATE_x: 'y', HOME: '/h' })).toEqual({ HOME: '/h' });
+    } finally {
+      delete process.env['INPUT_DATABASE-URL'];
+      delete process.env.STATE_deployed;
+    }
   });
 
   it('rejects when the program does not exist', async () => {
