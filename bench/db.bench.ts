@@ -132,6 +132,21 @@ async function migrateBench(): Promise<BenchTable> {
       files.push(file);
     }
     const psql = path.join(pg.bin, 'psql');
+    // The floor for any node program: node starts, pg connects, one query per file
+    // (BEGIN; the file; COMMIT) — no history, no lock, no checks. Started with the runner's
+    // few variables, like the action (issue 17: the bench's own environment costs node ~55 ms).
+    const floorScript = path.join(project, 'node-floor.mjs');
+    writeFileSync(
+      floorScript,
+      `import { readFileSync } from 'node:fs';
+       import pg from ${JSON.stringify(path.resolve('node_modules/pg/lib/index.js'))};
+       const [url, ...files] = process.argv.slice(2);
+       const c = new pg.Client({ connectionString: url });
+       await c.connect();
+       for (const f of files) await c.query('BEGIN;\\n' + readFileSync(f, 'utf8') + '\\n;COMMIT');
+       await c.end();`,
+    );
+    const floorEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
     const rows: BenchTable['rows'] = [];
     const perMigration = (ms: number) => `${(ms / FILES).toFixed(1)} ms`;
     const times = (all: number[]) =>
@@ -142,6 +157,7 @@ async function migrateBench(): Promise<BenchTable> {
     const step: number[] = [];
     const engine: number[] = [];
     const noLint: number[] = [];
+    const floor: number[] = [];
     let url = '';
     for (let round = 1; round <= ROUNDS; round++) {
       const oneProcess = await pg.createDatabase(`bench_psql_one_${round}`);
@@ -174,6 +190,13 @@ async function migrateBench(): Promise<BenchTable> {
       );
       if (unlinted.result.exitCode !== 0) throw new Error(`migrate failed:\n${unlinted.result.log.slice(-2000)}`);
       noLint.push(unlinted.ms);
+
+      const floorDb = await pg.createDatabase(`bench_node_floor_${round}`);
+      const floorRun = timed(() =>
+        spawnSync(process.execPath, [floorScript, floorDb, ...files], { env: floorEnv, encoding: 'utf8' }),
+      );
+      if (floorRun.result.status !== 0) throw new Error(`node floor failed: ${floorRun.result.stderr}`);
+      floor.push(floorRun.ms);
     }
     rows.push({
       run: `psql -f × ${FILES} in one psql process (autocommit)`,
@@ -208,6 +231,11 @@ async function migrateBench(): Promise<BenchTable> {
       time: times(noLint),
       'per migration': perMigration(Math.min(...noLint)),
     });
+    rows.push({
+      run: 'floor: node + pg, one query per file (BEGIN; file; COMMIT), no history, lock or checks',
+      time: times(floor),
+      'per migration': perMigration(Math.min(...floor)),
+    });
 
     const again = await timedAsync(() =>
       runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
@@ -223,6 +251,7 @@ async function migrateBench(): Promise<BenchTable> {
       rows,
       notes: [
         `ratio migrate step / one psql process: ${ratio(step, one)} (lint: off: ${ratio(noLint, one)}); / psql per file: ${ratio(step, [each.ms])} — best of ${ROUNDS} each`,
+        `ratio migrate step, lint: off / the node + pg floor: ${ratio(noLint, floor)}; the floor / one psql process: ${ratio(floor, one)} (node's start and pg's load, which no node action avoids)`,
         'migrate does per file what psql -1 does, plus recording version, checksum and duration in the same transaction, under one advisory lock; a file in a transaction is one round trip (src/migrate/batch.ts).',
         'lint (default warn) runs squawk over the pending files and annotates its findings: psql does nothing of the kind.',
       ],
