@@ -195,6 +195,8 @@ export async function backupDatabase(inputs: BackupInputs, deps: BackupDeps): Pr
         `Verified: ${entries} entries in the backup's table of contents${encryption ? ', decrypted with verify-identity' : ''}.`,
       );
     }
+    const summarise = (where: string) =>
+      deps.summary({ target, dump, version: version.text, verified, encrypted: Boolean(encryption), counts, where });
     if (scratch && snapshot) {
       const sourceCounts = await countRows(snapshot.client);
       await closeSnapshot(snapshot);
@@ -210,14 +212,7 @@ export async function backupDatabase(inputs: BackupInputs, deps: BackupDeps): Pr
       });
       const bad = counts.filter((row) => !row.ok);
       if (bad.length) {
-        await deps.summary({
-          target,
-          dump,
-          version: version.text,
-          verified,
-          counts,
-          where: 'not kept: the restore check failed',
-        });
+        await summarise('not kept: the restore check failed');
         throw new KitError(
           `Restore check failed: the restored copy differs from ${db.label} in ${bad.length} table(s): ` +
             bad
@@ -244,15 +239,7 @@ export async function backupDatabase(inputs: BackupInputs, deps: BackupDeps): Pr
           uploadS3(target, s3, { sha256: dump.sha256, timeoutMs: inputs.timeout, log: deps.log }),
         )
         .catch(async (error: unknown) => {
-          await deps.summary({
-            target,
-            dump,
-            version: version.text,
-            verified,
-            encrypted: Boolean(encryption),
-            counts,
-            where: `kept at ${target} until the job ends; the upload to S3 FAILED`,
-          });
+          await summarise(`kept at ${target} until the job ends; the upload to S3 FAILED`);
           throw error;
         });
       deps.output({ 's3-uri': uploaded.uri });
@@ -261,15 +248,7 @@ export async function backupDatabase(inputs: BackupInputs, deps: BackupDeps): Pr
       where += ' (not uploaded: the artifact service is only available inside a GitHub Actions job)';
     }
     deps.log(`Backup ${where}.`);
-    await deps.summary({
-      target,
-      dump,
-      version: version.text,
-      verified,
-      encrypted: Boolean(encryption),
-      counts,
-      where,
-    });
+    await summarise(where);
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     throw error;

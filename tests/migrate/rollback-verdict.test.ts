@@ -41,6 +41,15 @@ async function railway() {
     runAction(name, { inputs: { ...inputs, ...extra }, env: sandbox.env, cwd: sandbox.workspace, postOf });
 }
 
+/** rollback-on-failure guards a Railway deploy, which then rolls back (its post step) with the verdicts. */
+async function deployThenRollBack(applied: string) {
+  const run = await railway();
+  const guard = await run('rollback-on-failure', { 'migrations-applied': applied });
+  expect(guard.exitCode).toBe(0);
+  expect(await run('deploy-railway')).toMatchObject({ exitCode: 0 });
+  return run('rollback-on-failure', { 'migrations-applied': applied, reason: 'smoke test failed' }, guard);
+}
+
 describe('rollback summary: the migrations the old release has not seen', () => {
   test('migrate gives a verdict per applied file; the rollback lists them and warns on destructive ones', async () => {
     const url = await server.pg.createDatabase();
@@ -55,15 +64,7 @@ describe('rollback summary: the migrations the old release has not seen', () => 
       { version: '004_rename', verdict: 'destructive', rules: ['renaming-column'] },
     ]);
 
-    const run = await railway();
-    const guard = await run('rollback-on-failure', { 'migrations-applied': applied });
-    expect(guard.exitCode).toBe(0);
-    expect(await run('deploy-railway')).toMatchObject({ exitCode: 0 });
-    const post = await run(
-      'rollback-on-failure',
-      { 'migrations-applied': applied, reason: 'smoke test failed' },
-      guard,
-    );
+    const post = await deployThenRollBack(applied);
     expect(post.exitCode).toBe(0);
     expect(post.outputs['rolled-back']).toBe('true');
     expect(post.summary).toContain('Migrations the release rolled back to has not seen');
@@ -144,15 +145,7 @@ describe('the other tools: a verdict per migration the run applied, listed after
       },
     ]);
 
-    const run = await railway();
-    const guard = await run('rollback-on-failure', { 'migrations-applied': applied });
-    expect(guard.exitCode).toBe(0);
-    expect(await run('deploy-railway')).toMatchObject({ exitCode: 0 });
-    const post = await run(
-      'rollback-on-failure',
-      { 'migrations-applied': applied, reason: 'smoke test failed' },
-      guard,
-    );
+    const post = await deployThenRollBack(applied);
     expect(post.outputs['rolled-back']).toBe('true');
     expect(post.summary).toContain('Migrations the release rolled back to has not seen');
     const row = (...cells: string[]) => new RegExp(cells.map((c) => c.replace(/\./g, '\\.')).join('</td>\\s*<td>'));
