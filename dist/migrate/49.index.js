@@ -46,11 +46,42 @@ async function sha256File(file) {
     return hash.digest('hex');
 }
 /**
- * Writes the binary's sha256 into the folder about to go to the tool cache, and the sha256
- * its archive was verified against (published, or `cli-sha256`), if it was.
+ * One sha256 over everything installed in `dir`: each entry's path, kind and content (a
+ * symlink by its target), in a fixed order, the records left out. The launcher alone is not
+ * enough: npm's `.bin/squawk` and `.bin/vercel` are small scripts that run files beside them
+ * (squawk's native binary, vercel's JavaScript), and those are what a planted copy changes.
  */
-async function recordInstall(dir, binary, archiveSha256) {
-    (0,external_node_fs_.writeFileSync)(external_node_path_default().join(dir, RECORD_FILE), `${await sha256File(binary)}\n`);
+async function sha256Tree(dir) {
+    const tree = (0,external_node_crypto_.createHash)('sha256');
+    const walk = async (relative) => {
+        const names = (0,external_node_fs_.readdirSync)(external_node_path_default().join(dir, relative)).sort();
+        for (const name of names) {
+            const entry = relative ? `${relative}/${name}` : name;
+            if (!relative && (name === RECORD_FILE || name === ARCHIVE_RECORD_FILE))
+                continue;
+            const full = external_node_path_default().join(dir, entry);
+            const stat = (0,external_node_fs_.lstatSync)(full);
+            if (stat.isSymbolicLink())
+                tree.update(`L\0${entry}\0${(0,external_node_fs_.readlinkSync)(full)}\0`);
+            else if (stat.isDirectory()) {
+                tree.update(`D\0${entry}\0`);
+                await walk(entry);
+            }
+            else if (stat.isFile())
+                tree.update(`F\0${entry}\0${stat.mode & 0o111 ? 'x' : '-'}${await sha256File(full)}\0`);
+            else
+                tree.update(`O\0${entry}\0`);
+        }
+    };
+    await walk('');
+    return tree.digest('hex');
+}
+/**
+ * Writes the sha256 of the installed folder (sha256Tree) into it before it goes to the tool
+ * cache, and the sha256 its archive was verified against (published, or `cli-sha256`), if it was.
+ */
+async function recordInstall(dir, archiveSha256) {
+    (0,external_node_fs_.writeFileSync)(external_node_path_default().join(dir, RECORD_FILE), `${await sha256Tree(dir)}\n`);
     if (archiveSha256)
         (0,external_node_fs_.writeFileSync)(external_node_path_default().join(dir, ARCHIVE_RECORD_FILE), `${archiveSha256}\n`);
 }
@@ -154,10 +185,10 @@ async function installCli(tool, request, deps) {
     if (cached && (0,external_node_fs_.existsSync)(binaryIn(cached))) {
         const record = readRecord(cached);
         const archiveRecord = readRecord(cached, ARCHIVE_RECORD_FILE);
-        const actual = await sha256File(binaryIn(cached));
+        const actual = await sha256Tree(cached);
         const problem = record !== actual
             ? record
-                ? `its sha256 ${actual} is not the ${record} recorded at install`
+                ? `its files' sha256 ${actual} is not the ${record} recorded at install`
                 : 'no sha256 was recorded at install'
             : pinned && archiveRecord !== pinned
                 ? `it was not installed from an archive with the ${sha256Input} ${pinned}`
@@ -222,7 +253,7 @@ async function installCli(tool, request, deps) {
     if (!(0,external_node_fs_.existsSync)(binaryIn(extracted)))
         throw new errors/* KitError */.Fb(`The ${tool.name} ${version} from ${url} has no ${asset.binary} in it.`);
     (0,external_node_fs_.chmodSync)(binaryIn(extracted), 0o755);
-    await recordInstall(extracted, binaryIn(extracted), tool.install ? undefined : expected);
+    await recordInstall(extracted, tool.install ? undefined : expected);
     const installed = await deps.cacheDir(extracted, tool.name, version);
     const binary = binaryIn(installed);
     const reported = tool.parseVersion(await deps.version(binary, tool.versionArgs));

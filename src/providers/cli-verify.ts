@@ -4,7 +4,15 @@
  * sha256 list.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
 
@@ -20,11 +28,38 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 /**
- * Writes the binary's sha256 into the folder about to go to the tool cache, and the sha256
- * its archive was verified against (published, or `cli-sha256`), if it was.
+ * One sha256 over everything installed in `dir`: each entry's path, kind and content (a
+ * symlink by its target), in a fixed order, the records left out. The launcher alone is not
+ * enough: npm's `.bin/squawk` and `.bin/vercel` are small scripts that run files beside them
+ * (squawk's native binary, vercel's JavaScript), and those are what a planted copy changes.
  */
-export async function recordInstall(dir: string, binary: string, archiveSha256?: string): Promise<void> {
-  writeFileSync(path.join(dir, RECORD_FILE), `${await sha256File(binary)}\n`);
+export async function sha256Tree(dir: string): Promise<string> {
+  const tree = createHash('sha256');
+  const walk = async (relative: string): Promise<void> => {
+    const names = readdirSync(path.join(dir, relative)).sort();
+    for (const name of names) {
+      const entry = relative ? `${relative}/${name}` : name;
+      if (!relative && (name === RECORD_FILE || name === ARCHIVE_RECORD_FILE)) continue;
+      const full = path.join(dir, entry);
+      const stat = lstatSync(full);
+      if (stat.isSymbolicLink()) tree.update(`L\0${entry}\0${readlinkSync(full)}\0`);
+      else if (stat.isDirectory()) {
+        tree.update(`D\0${entry}\0`);
+        await walk(entry);
+      } else if (stat.isFile()) tree.update(`F\0${entry}\0${stat.mode & 0o111 ? 'x' : '-'}${await sha256File(full)}\0`);
+      else tree.update(`O\0${entry}\0`);
+    }
+  };
+  await walk('');
+  return tree.digest('hex');
+}
+
+/**
+ * Writes the sha256 of the installed folder (sha256Tree) into it before it goes to the tool
+ * cache, and the sha256 its archive was verified against (published, or `cli-sha256`), if it was.
+ */
+export async function recordInstall(dir: string, archiveSha256?: string): Promise<void> {
+  writeFileSync(path.join(dir, RECORD_FILE), `${await sha256Tree(dir)}\n`);
   if (archiveSha256) writeFileSync(path.join(dir, ARCHIVE_RECORD_FILE), `${archiveSha256}\n`);
 }
 

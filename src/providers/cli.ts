@@ -17,7 +17,14 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { KitError, errorMessage } from '../lib/errors.js';
-import { ARCHIVE_RECORD_FILE, publishedSha256, readRecord, recordInstall, sha256File } from './cli-verify.js';
+import {
+  ARCHIVE_RECORD_FILE,
+  publishedSha256,
+  readRecord,
+  recordInstall,
+  sha256File,
+  sha256Tree,
+} from './cli-verify.js';
 
 export interface CliAsset {
   /** Path of the release archive below the download base (https://github.com by default). */
@@ -151,11 +158,11 @@ export async function installCli(
   if (cached && existsSync(binaryIn(cached))) {
     const record = readRecord(cached);
     const archiveRecord = readRecord(cached, ARCHIVE_RECORD_FILE);
-    const actual = await sha256File(binaryIn(cached));
+    const actual = await sha256Tree(cached);
     const problem =
       record !== actual
         ? record
-          ? `its sha256 ${actual} is not the ${record} recorded at install`
+          ? `its files' sha256 ${actual} is not the ${record} recorded at install`
           : 'no sha256 was recorded at install'
         : pinned && archiveRecord !== pinned
           ? `it was not installed from an archive with the ${sha256Input} ${pinned}`
@@ -230,7 +237,7 @@ export async function installCli(
   if (!existsSync(binaryIn(extracted)))
     throw new KitError(`The ${tool.name} ${version} from ${url} has no ${asset.binary} in it.`);
   chmodSync(binaryIn(extracted), 0o755);
-  await recordInstall(extracted, binaryIn(extracted), tool.install ? undefined : expected);
+  await recordInstall(extracted, tool.install ? undefined : expected);
   const installed = await deps.cacheDir(extracted, tool.name, version);
   const binary = binaryIn(installed);
   const reported = tool.parseVersion(await deps.version(binary, tool.versionArgs));

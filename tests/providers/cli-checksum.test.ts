@@ -7,10 +7,10 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type InstallDeps, installCli } from '../../src/providers/cli.js';
+import { type CliTool, type InstallDeps, installCli } from '../../src/providers/cli.js';
 import { flyCli } from '../../src/providers/fly/install.js';
 
 const VERSION = '0.4.115';
@@ -115,6 +115,61 @@ describe('flyctl download, verified against the release checksums', () => {
     delete served[`${DIR}/flyctl_${VERSION}_checksums.txt`];
     await expect(installCli(flyCli, VERSION, deps())).rejects.toThrow(
       /Could not read the checksums flyctl 0\.4\.115 publishes \(tried .*flyctl_0\.4\.115_checksums\.txt.*checksums\.txt/,
+    );
+  });
+});
+
+/**
+ * A CLI installed as a folder (npm's `.bin/<name>` launcher running files beside it, as
+ * squawk and vercel do): the tool-cache copy runs only while every file in it is as recorded.
+ */
+describe('a tool-cache copy is checked file by file, not only its launcher', () => {
+  const installs: string[] = [];
+  const folderCli: CliTool = {
+    name: 'folder-cli',
+    commands: ['folder-cli'],
+    defaultVersion: '1.0.0',
+    versionArgs: ['--version'],
+    parseVersion: (output) => /folder-cli (\S+)/.exec(output)?.[1],
+    asset: () => ({ path: '', binary: path.join('node_modules', '.bin', 'folder-cli') }),
+    install: async () => {
+      const dir = mkdtempSync(path.join(root, 'npm-'));
+      mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+      mkdirSync(path.join(dir, 'node_modules', 'folder-cli'));
+      writeFileSync(path.join(dir, 'node_modules', 'folder-cli', 'native'), 'echo "folder-cli 1.0.0"\n');
+      const launcher = path.join(dir, 'node_modules', 'folder-cli', 'launcher');
+      writeFileSync(launcher, '#!/bin/sh\nexec sh "$(dirname "$0")/../folder-cli/native"\n');
+      chmodSync(launcher, 0o755);
+      symlinkSync('../folder-cli/launcher', path.join(dir, 'node_modules', '.bin', 'folder-cli'));
+      installs.push(dir);
+      return dir;
+    },
+  };
+  const withCache = (cached: string): InstallDeps => ({
+    ...deps(),
+    version: async (binary) => execFileSync(binary, ['--version'], { encoding: 'utf8' }),
+    find: () => cached,
+  });
+
+  it('an untouched copy runs from the tool cache; one with a changed file is installed again', async () => {
+    const first = await installCli(folderCli, '1.0.0', withCache(''));
+    expect(first.source).toBe('download');
+    const cached = installs[0] as string;
+    await expect(installCli(folderCli, '1.0.0', withCache(cached))).resolves.toMatchObject({ source: 'tool cache' });
+    expect(installs).toHaveLength(1);
+
+    // The launcher is untouched; the file it runs is not.
+    writeFileSync(
+      path.join(cached, 'node_modules', 'folder-cli', 'native'),
+      'echo planted; echo "folder-cli 1.0.0"\n',
+    );
+    const again = await installCli(folderCli, '1.0.0', withCache(cached));
+    expect(again.source).toBe('download');
+    expect(installs).toHaveLength(2);
+    expect(logs.join('\n')).toMatch(
+      new RegExp(
+        `Refused the folder-cli 1\\.0\\.0 in the tool cache at ${cached}: its files' sha256 [0-9a-f]{64} is not the [0-9a-f]{64} recorded at install\\. Installing again\\.`,
+      ),
     );
   });
 });
