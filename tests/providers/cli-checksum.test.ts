@@ -159,10 +159,7 @@ describe('a tool-cache copy is checked file by file, not only its launcher', () 
     expect(installs).toHaveLength(1);
 
     // The launcher is untouched; the file it runs is not.
-    writeFileSync(
-      path.join(cached, 'node_modules', 'folder-cli', 'native'),
-      'echo planted; echo "folder-cli 1.0.0"\n',
-    );
+    writeFileSync(path.join(cached, 'node_modules', 'folder-cli', 'native'), 'echo planted; echo "folder-cli 1.0.0"\n');
     const again = await installCli(folderCli, '1.0.0', withCache(cached));
     expect(again.source).toBe('download');
     expect(installs).toHaveLength(2);
