@@ -674,12 +674,13 @@ async function runTool(tool, inputs, cwd, workspace) {
     if (tool === 'django' && !onPath('python', env.PATH) && onPath('python3', env.PATH))
         command = 'python3';
     const revisionBefore = tool === 'alembic' ? await alembicRevision(db, cwd) : undefined;
+    // Offline --sql never reads the database: without a start revision it prints the whole history.
+    const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
     if (inputs.dryRun) {
         if (tool === 'supabase')
             args = [...args, '--dry-run'];
         else if (tool === 'alembic') {
-            // Offline --sql never reads the database: without a start revision it prints the whole history.
-            args = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
+            args = alembicPlan;
             core.info(`alembic: the database is at ${revisionBefore ? `revision ${revisionBefore}` : 'no revision yet'}.`);
         }
         else if (DRY_RUN_ARGS[tool])
@@ -708,7 +709,6 @@ async function runTool(tool, inputs, cwd, workspace) {
     if (pendingBefore && linting)
         await linter.reviewFiles(pendingBefore.map((f) => ({ file: f.file, sql: f.sql, inTransaction: true })));
     let planned;
-    const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
     if (tool === 'alembic' && linting) {
         const plan = await (0,exec.runCommand)(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
         if (plan?.exitCode === 0) {
@@ -750,10 +750,13 @@ async function runTool(tool, inputs, cwd, workspace) {
     if (inputs.dryRun)
         (0,action_spec/* setOutputs */.n0)(spec/* spec */.I, { plan: '```\n' + hide((0,exec/* tail */.R)(result.stdout, 200)) + '\n```\n' + (0,lint_step/* lintMarkdown */.t)(linter) });
     const ok = result.exitCode === 0 && !result.timedOut;
-    const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, db, revisionBefore, cwd);
+    // alembic's revision after the run, read once for the failure's summary and the outputs.
+    let after;
+    const revisionNow = () => (after ??= alembicRevision(db, cwd));
+    const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, revisionBefore, revisionNow);
     if (!inputs.dryRun) {
-        const deps = { output: all, ok, pendingBefore, pendingNow, planned, revisionBefore };
-        const applied = await appliedByTool(tool, { ...deps, revisionNow: () => alembicRevision(db, cwd) }).catch((error) => {
+        const deps = { output: all, ok, pendingBefore, pendingNow, planned, revisionBefore, revisionNow };
+        const applied = await appliedByTool(tool, deps).catch((error) => {
             core.warning(`Could not tell which migrations ${tool} applied: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return undefined;
         });
@@ -791,7 +794,7 @@ async function runTool(tool, inputs, cwd, workspace) {
     }
     core.info(`${tool} finished in ${elapsed}.`);
 }
-async function failedProgress(tool, output, db, revisionBefore, cwd) {
+async function failedProgress(tool, output, revisionBefore, revisionNow) {
     if (tool === 'django') {
         const progress = djangoProgress(output);
         // Django runs each migration in its own transaction on PostgreSQL (Migration.atomic).
@@ -800,7 +803,7 @@ async function failedProgress(tool, output, db, revisionBefore, cwd) {
     if (tool !== 'alembic')
         return undefined;
     const progress = alembicProgress(output);
-    const after = await alembicRevision(db, cwd).catch(() => revisionBefore);
+    const after = await revisionNow().catch(() => revisionBefore);
     if (after === revisionBefore)
         return { ...progress, committed: 'no', committedList: [] };
     // alembic's env.py may commit per migration (transaction_per_migration=True): what is

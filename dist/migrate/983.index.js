@@ -431,6 +431,9 @@ var errors = __webpack_require__(9470);
 var duration = __webpack_require__(9753);
 ;// CONCATENATED MODULE: ../../lib/retry.ts
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Following a platform's deployment: poll from 500 ms, 1.5× longer each time, at most every 5 s. */
+const POLL_FIRST_MS = 500;
+const nextPoll = (delayMs) => Math.min(5000, Math.round(delayMs * 1.5));
 /** Runs fn until it succeeds, with exponential backoff. Only for steps that are safe to repeat. */
 async function retry(fn, options) {
     const { attempts, baseDelayMs = 1000, maxDelayMs = 30_000, retryable = () => true } = options;

@@ -72,7 +72,6 @@ export async function run(): Promise<void> {
   await migrateOn(inputs.databaseUrl);
 }
 
-/** `tool: platform`: the platform's pre-deploy step migrates, during the deploy; nothing runs here. */
 function requiredUrl(read: ReadInputs): DatabaseUrl {
   if (read.databaseUrl) return read.databaseUrl;
   throw new ConfigurationError(
@@ -80,6 +79,7 @@ function requiredUrl(read: ReadInputs): DatabaseUrl {
   );
 }
 
+/** `tool: platform`: the platform's pre-deploy step migrates, during the deploy; nothing runs here. */
 async function platformMigrates(): Promise<void> {
   const said =
     "tool: platform — the platform's own pre-deploy step migrates (Railway's and Render's pre-deploy command, Fly.io's release_command), during the deploy: this step ran nothing. The deploy step follows that phase and fails, with its log, if it fails.";

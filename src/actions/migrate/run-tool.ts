@@ -48,11 +48,12 @@ export async function runTool(
   }
   if (tool === 'django' && !onPath('python', env.PATH) && onPath('python3', env.PATH)) command = 'python3';
   const revisionBefore = tool === 'alembic' ? await alembicRevision(db, cwd) : undefined;
+  // Offline --sql never reads the database: without a start revision it prints the whole history.
+  const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
   if (inputs.dryRun) {
     if (tool === 'supabase') args = [...args, '--dry-run'];
     else if (tool === 'alembic') {
-      // Offline --sql never reads the database: without a start revision it prints the whole history.
-      args = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
+      args = alembicPlan;
       core.info(`alembic: the database is at ${revisionBefore ? `revision ${revisionBefore}` : 'no revision yet'}.`);
     } else if (DRY_RUN_ARGS[tool]) args = DRY_RUN_ARGS[tool] as string[];
     else {
@@ -79,7 +80,6 @@ export async function runTool(
   if (pendingBefore && linting)
     await linter.reviewFiles(pendingBefore.map((f) => ({ file: f.file, sql: f.sql, inTransaction: true })));
   let planned: string[] | undefined;
-  const alembicPlan = ['upgrade', revisionBefore ? `${revisionBefore}:head` : 'head', '--sql'];
   if (tool === 'alembic' && linting) {
     const plan = await runCommand(command, alembicPlan, { cwd, env, timeoutMs: inputs.timeout }).catch(() => undefined);
     if (plan?.exitCode === 0) {
@@ -122,15 +122,16 @@ export async function runTool(
   if (inputs.dryRun)
     setOutputs(spec, { plan: '```\n' + hide(tail(result.stdout, 200)) + '\n```\n' + lintMarkdown(linter) });
   const ok = result.exitCode === 0 && !result.timedOut;
-  const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, db, revisionBefore, cwd);
+  // alembic's revision after the run, read once for the failure's summary and the outputs.
+  let after: Promise<string | undefined> | undefined;
+  const revisionNow = () => (after ??= alembicRevision(db, cwd));
+  const progress = ok || inputs.dryRun ? undefined : await failedProgress(tool, all, revisionBefore, revisionNow);
   if (!inputs.dryRun) {
-    const deps = { output: all, ok, pendingBefore, pendingNow, planned, revisionBefore };
-    const applied = await appliedByTool(tool, { ...deps, revisionNow: () => alembicRevision(db, cwd) }).catch(
-      (error: unknown) => {
-        core.warning(`Could not tell which migrations ${tool} applied: ${errorMessage(error)}`);
-        return undefined;
-      },
-    );
+    const deps = { output: all, ok, pendingBefore, pendingNow, planned, revisionBefore, revisionNow };
+    const applied = await appliedByTool(tool, deps).catch((error: unknown) => {
+      core.warning(`Could not tell which migrations ${tool} applied: ${errorMessage(error)}`);
+      return undefined;
+    });
     if (applied)
       setOutputs(spec, {
         applied: applied.length,
@@ -185,9 +186,8 @@ interface Progress extends ToolProgress {
 async function failedProgress(
   tool: ConcreteTool,
   output: string,
-  db: DatabaseUrl,
   revisionBefore: string | undefined,
-  cwd: string,
+  revisionNow: () => Promise<string | undefined>,
 ): Promise<Progress | undefined> {
   if (tool === 'django') {
     const progress = djangoProgress(output);
@@ -196,7 +196,7 @@ async function failedProgress(
   }
   if (tool !== 'alembic') return undefined;
   const progress = alembicProgress(output);
-  const after = await alembicRevision(db, cwd).catch(() => revisionBefore);
+  const after = await revisionNow().catch(() => revisionBefore);
   if (after === revisionBefore) return { ...progress, committed: 'no', committedList: [] };
   // alembic's env.py may commit per migration (transaction_per_migration=True): what is
   // committed is what the database's revision says.

@@ -1,11 +1,12 @@
 /**
  * Following Railway deployments on the API until they settle, under the kit's deadline
  * (a waiting `railway up` can hang on statuses it ignores, docs/platforms.md §2.1): a
- * deployment `railway up` started, and the deployment a rollback makes. Both poll from
- * 500 ms, 1.5× longer each time, at most every 5 s.
+ * deployment `railway up` started, and the deployment a rollback makes. Both poll as
+ * nextPoll (lib/retry.ts) says.
  */
 import { KitError, errorMessage } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
+import { POLL_FIRST_MS, nextPoll } from '../../lib/retry.js';
 import type { Deployment } from '../provider.js';
 import { SETTLED } from './statuses.js';
 
@@ -13,8 +14,6 @@ export interface WaitDeps {
   find: (id: string) => Promise<Deployment | undefined>;
   sleep: (ms: number) => Promise<void>;
 }
-
-const backoff = (delay: number) => Math.min(5000, Math.round(delay * 1.5));
 
 /** Polls the deployment's status until it settles or the time is up, logging changes and every 15 s. */
 export async function waitUntilSettled(
@@ -24,7 +23,7 @@ export async function waitUntilSettled(
   deps: WaitDeps,
 ): Promise<Deployment | undefined> {
   const deadline = Date.now() + timeoutMs;
-  let delay = 500;
+  let delay = POLL_FIRST_MS;
   let last: Deployment | undefined;
   let lastLogged = 0;
   for (;;) {
@@ -41,7 +40,7 @@ export async function waitUntilSettled(
     }
     if (Date.now() + delay > deadline) return last;
     await deps.sleep(delay);
-    delay = backoff(delay);
+    delay = nextPoll(delay);
   }
 }
 
@@ -57,7 +56,7 @@ export async function waitForRollback(
   deps: WaitDeps & { list: (first: number) => Promise<Deployment[]> },
 ): Promise<Deployment> {
   const deadline = timing.asked + timing.timeoutMs;
-  let delay = 500;
+  let delay = POLL_FIRST_MS;
   for (;;) {
     const fresh = (await deps.list(20)).find((d) => !known.has(d.id));
     // deploymentRollback may also restore the target in place: then the target itself turns SUCCESS.
@@ -75,6 +74,6 @@ export async function waitForRollback(
         `Railway's rollback to ${target.id} did not finish within ${formatDuration(timing.timeoutMs)} (${fresh ? `${fresh.id} is ${fresh.status}` : 'no rollback deployment yet'}).`,
       );
     await deps.sleep(delay);
-    delay = backoff(delay);
+    delay = nextPoll(delay);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { errorMessage } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
+import { POLL_FIRST_MS, nextPoll } from '../../lib/retry.js';
 import type { RenderApi, RenderDeploy } from './api.js';
 import { SETTLED } from './statuses.js';
 
@@ -48,14 +49,14 @@ export async function followDeploy(
   deps: WaitDeps,
 ): Promise<RenderDeploy> {
   let last = deploy;
-  let delay = 500;
+  let delay = POLL_FIRST_MS;
   let lastLogged = Date.now();
   for (;;) {
     if (last.status) went.add(last.status);
     if (SETTLED.has(last.status ?? '')) return last;
     if (Date.now() + delay > deadline) return last;
     await deps.sleep(delay);
-    delay = Math.min(5000, Math.round(delay * 1.5));
+    delay = nextPoll(delay);
     try {
       const now = await deps.api.deploy(serviceId, deploy.id);
       if (now && now.status !== last.status) {
