@@ -13,11 +13,12 @@ import path from 'node:path';
 import { runAction } from '../tests/harness/runner.js';
 import { type Postgres, startPostgres } from '../src/db/postgres.js';
 import type { BenchTable } from './run.js';
+import { bareEnv } from './measure.js';
 import { size as scaled } from './scale.js';
 
 const GiB = 1024 ** 3;
 const FILES = scaled(200, 10);
-const ROUNDS = scaled(3, 1);
+const ROUNDS = scaled(5, 1);
 const mb = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
 const rate = (bytes: number, ms: number) => `${(bytes / 1024 ** 2 / (ms / 1000)).toFixed(1)} MB/s`;
 
@@ -176,7 +177,7 @@ async function migrateBench(): Promise<BenchTable> {
 
       url = await pg.createDatabase(`bench_migrate_${round}`);
       const migrated = await timedAsync(() =>
-        runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
+        runAction('migrate', { cwd: project, env: bareEnv(), inputs: { 'database-url': url, tool: 'sql' } }),
       );
       if (migrated.result.exitCode !== 0 || migrated.result.outputs.applied !== String(FILES))
         throw new Error(`migrate failed:\n${migrated.result.log.slice(-2000)}`);
@@ -186,7 +187,11 @@ async function migrateBench(): Promise<BenchTable> {
 
       const bare = await pg.createDatabase(`bench_migrate_nolint_${round}`);
       const unlinted = await timedAsync(() =>
-        runAction('migrate', { cwd: project, inputs: { 'database-url': bare, tool: 'sql', lint: 'off' } }),
+        runAction('migrate', {
+          cwd: project,
+          env: bareEnv(),
+          inputs: { 'database-url': bare, tool: 'sql', lint: 'off' },
+        }),
       );
       if (unlinted.result.exitCode !== 0) throw new Error(`migrate failed:\n${unlinted.result.log.slice(-2000)}`);
       noLint.push(unlinted.ms);
@@ -238,7 +243,7 @@ async function migrateBench(): Promise<BenchTable> {
     });
 
     const again = await timedAsync(() =>
-      runAction('migrate', { cwd: project, inputs: { 'database-url': url, tool: 'sql' } }),
+      runAction('migrate', { cwd: project, env: bareEnv(), inputs: { 'database-url': url, tool: 'sql' } }),
     );
     rows.push({
       run: `migrate again, nothing pending (${FILES} checksums compared)`,

@@ -7,18 +7,19 @@
  * - psql meta-commands refused before any of it runs;
  * - recorded as the session's own user, wherever the file left its role and search_path;
  * - a file run outside a transaction is not recorded while an index it builds is INVALID.
- * A file that runs in a transaction goes to PostgreSQL as one query string (batch.ts) when it
- * can; others, statement by statement.
+ * Files that run in a transaction go to PostgreSQL as one query string (batch.ts) when they
+ * can, consecutive ones together (`groups`); others, statement by statement.
  */
 import { KitError } from '../lib/errors.js';
 import { formatDuration } from '../lib/duration.js';
-import { ELAPSED_MS, batchable, buildBatch, locate, runCounted } from './batch.js';
+import { ELAPSED_MS, type Prepared, buildBatch, joins, locate, metaCommand, runCounted, timeoutLeft } from './batch.js';
 import type { MigrationFile } from './files.js';
 import type { History } from './history.js';
 import { type AppliedMigration, MigrationError, type PgError, failure } from './migration-error.js';
-import type { Queryable, Session } from './queryable.js';
-import { type Statement, splitSql } from './split-sql.js';
+import type { Session } from './queryable.js';
+import type { Statement } from './split-sql.js';
 import type { BlockerWatch } from './blockers.js';
+import { indexNames, invalidIndexes, newlyInvalid, unqualified } from './invalid-indexes.js';
 
 const CLEAN_SESSION = [
   'CLOSE ALL',
@@ -51,19 +52,33 @@ export interface ApplyContext {
   applied: AppliedMigration[];
 }
 
+/** What the engine hears of each file: when it starts (once, however often it is sent), when it is applied. */
+export interface Progress {
+  start(file: MigrationFile): void;
+  done(file: MigrationFile, durationMs: number): void;
+}
+
 const ms = (value: number) => Math.max(1, Math.round(value));
 
-/** The reset, both timeouts and (in a transaction) BEGIN, which turns the reset's implicit transaction into the file's. */
-const setup = (ctx: ApplyContext, remainingMs: number, begin: boolean) => [
+/**
+ * The reset, both timeouts and (in a transaction) BEGIN, which turns the reset's implicit
+ * transaction into the file's. A file after the first in a query string has its timeout
+ * computed by the server (batch.ts).
+ */
+const setup = (ctx: ApplyContext, remainingMs: number, begin: boolean, first = true) => [
   ...CLEAN_SESSION,
   `SET lock_timeout = ${ms(ctx.lockTimeoutMs)}`,
-  `SET statement_timeout = ${ms(remainingMs)}`,
+  first ? `SET statement_timeout = ${ms(remainingMs)}` : timeoutLeft(remainingMs),
   ...(begin ? ['BEGIN'] : []),
 ];
 
-export async function applyFile(ctx: ApplyContext, file: MigrationFile): Promise<void> {
-  const statements = splitSql(file.sql);
-  const meta = statements.find((statement) => statement.sql.startsWith('\\'));
+/** Applies a group from `groups`, telling `progress` of each file. */
+export async function applyFiles(ctx: ApplyContext, group: Prepared[], progress: Progress): Promise<void> {
+  const only = group.length === 1 ? (group[0] as Prepared) : undefined;
+  if (!only || joins(only)) return applyInOne(ctx, group, progress);
+  const { file, statements } = only;
+  progress.start(file);
+  const meta = metaCommand(only);
   if (meta)
     throw failure({
       file,
@@ -72,34 +87,68 @@ export async function applyFile(ctx: ApplyContext, file: MigrationFile): Promise
       applied: ctx.applied,
       statementsDone: 0,
     });
-  if (batchable(file.noTransaction, statements)) await applyInOne(ctx, file, statements);
-  else await applyEach(ctx, file, statements);
+  const started = ctx.now();
+  await applyEach(ctx, file, statements);
+  progress.done(file, ctx.now() - started);
 }
 
-/** The whole file, its record and COMMIT in one round trip. */
-async function applyInOne(ctx: ApplyContext, file: MigrationFile, statements: Statement[]): Promise<void> {
-  const remaining = ctx.deadline - ctx.now();
+/** The files, their records and COMMITs in one round trip. */
+async function applyInOne(ctx: ApplyContext, group: Prepared[], progress: Progress): Promise<void> {
+  const first = group[0] as Prepared;
+  progress.start(first.file);
+  let since = ctx.now();
+  const remaining = ctx.deadline - since;
   if (remaining <= 0)
     throw failure({
-      file,
-      statement: statements[0] ?? { sql: '', offset: 0, line: 1 },
+      file: first.file,
+      statement: first.statements[0] ?? { sql: '', offset: 0, line: 1 },
       error: { message: 'timeout' },
       applied: ctx.applied,
       statementsDone: 0,
       explanation: ranOut(ctx),
     });
-  const batch = buildBatch({
-    prefix: setup(ctx, remaining, true),
-    statements,
-    remainingMs: remaining,
-    record: [...beforeRecord(ctx), ...ctx.history.recordSql(file, `${ELAPSED_MS}::integer`), 'COMMIT'],
-  });
+  const batch = buildBatch(
+    group.map(({ file, statements }, k) => ({
+      prefix: setup(ctx, remaining, true, k === 0),
+      statements,
+      record: [...beforeRecord(ctx), ...ctx.history.recordSql(file, durationSql(ctx.history, group.slice(0, k)))],
+    })),
+    remaining,
+  );
+  let committed = 0;
+  const onComplete = (count: number) => {
+    if (!batch.parts[count - 1]?.commit) return;
+    const now = ctx.now();
+    progress.done((group[committed] as Prepared).file, now - since);
+    since = now;
+    committed++;
+    const next = group[committed];
+    if (next) progress.start(next.file);
+  };
   const watching = ctx.watch.start(ctx.pid);
-  const { completed, error } = await runCounted(ctx.db, batch.text);
+  const { completed, error } = await runCounted(ctx.db, batch.text, onComplete);
   const blockers = await watching.stop();
   if (!error) return;
   await ctx.db.query('ROLLBACK').catch(() => undefined);
   const found = locate(batch, error, completed);
+  if (found.file > committed) {
+    // A syntax error in a later file: PostgreSQL parsed the whole string and ran none of it.
+    // The files before it run again without it; then it fails first in its own string.
+    await applyInOne(ctx, group.slice(committed, found.file), progress);
+    await applyInOne(ctx, group.slice(found.file), progress);
+    return;
+  }
+  const { file, statements } = group[found.file] as Prepared;
+  const last = statements[statements.length - 1];
+  if ('record' in found && found.commit && last)
+    throw failure({
+      file,
+      statement: last,
+      error,
+      applied: ctx.applied,
+      statementsDone: statements.length,
+      explanation: `${error.message}, at COMMIT (deferred constraints and triggers are checked then)`,
+    });
   if ('record' in found) throw recordFailed(ctx, file, error);
   throw failure({
     file,
@@ -110,6 +159,12 @@ async function applyInOne(ctx: ApplyContext, file: MigrationFile, statements: St
     explanation: explain(found.error, ctx, blockers),
   });
 }
+
+/** A file's duration for its record: the server's time since the string arrived, less the files' before it. */
+const durationSql = (history: History, before: Prepared[]) =>
+  before.length && history.spentSql
+    ? `greatest(0, (${ELAPSED_MS})::integer - ${history.spentSql(before.map((p) => p.file))})`
+    : `${ELAPSED_MS}::integer`;
 
 /** Statement by statement: outside a transaction, or a file batch.ts cannot take. */
 async function applyEach(ctx: ApplyContext, file: MigrationFile, statements: Statement[]): Promise<void> {
@@ -206,28 +261,6 @@ function explain(error: PgError, ctx: ApplyContext, blockers: string[]): string 
   if (error.code === '57014' && /statement timeout/i.test(error.message))
     return `did not finish within timeout (${formatDuration(ctx.timeoutMs)}) and was cancelled by PostgreSQL`;
   return undefined;
-}
-
-/** INVALID indexes in the database, schema-qualified. */
-export async function invalidIndexes(db: Queryable): Promise<string[]> {
-  const result = await db.query<{ name: string }>(
-    `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i
-       JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE NOT i.indisvalid ORDER BY 1`,
-  );
-  return result.rows.map((r) => r.name);
-}
-
-const newlyInvalid = (before: string[], after: string[]) => after.filter((index) => !before.includes(index));
-const unqualified = (index: string) => (index.split('.').pop() as string).replace(/"/g, '').toLowerCase();
-
-/** Names of the indexes a file creates concurrently. */
-function indexNames(sql: string): Set<string> {
-  const names = new Set<string>();
-  const pattern =
-    /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/gi;
-  for (const match of sql.matchAll(pattern)) names.add(unqualified(match[1] as string));
-  return names;
 }
 
 export { MigrationError };

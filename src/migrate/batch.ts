@@ -1,36 +1,49 @@
 /**
- * One round trip for a file that runs in a transaction (issue 13): the session reset, both
- * timeouts, BEGIN, the file's statements, the history record and COMMIT reach PostgreSQL as
- * ONE simple-protocol query string, where statement by statement took one round trip each.
+ * One round trip for files that run in a transaction (issue 13): each file's session reset,
+ * both timeouts, BEGIN, its statements, its history record and COMMIT — and those of the files
+ * after it — reach PostgreSQL as ONE simple-protocol query string, where statement by
+ * statement took one round trip each, and file by file one per file.
  *
  * What keeps the promises of the statement-by-statement path (apply.ts):
  * - PostgreSQL runs a query string's statements one after the other, each under its own
- *   statement_timeout (PostgreSQL 13 and later). Before each statement after the first the
- *   string sets statement_timeout to what is left of the run's deadline, computed by the server
- *   from when it received the string: `timeout` holds for every statement, as when each was
- *   sent alone.
- * - The BEGIN turns the implicit transaction of a query string (the reset before it included)
- *   into a regular one, which an error leaves aborted: the caller rolls it back.
+ *   statement_timeout (PostgreSQL 13 and later). Before each statement but the string's first,
+ *   the string sets statement_timeout to what is left of the run's deadline, computed by the
+ *   server from when it received the string: `timeout` holds for every statement, as when each
+ *   was sent alone.
+ * - Each file's BEGIN … COMMIT is its own transaction: a file is committed, with its record,
+ *   before the next one starts. An error ends the string there (PostgreSQL skips the rest of
+ *   it): the files before are committed, the failing one's transaction is left aborted and the
+ *   caller rolls it back, the files after it never run.
+ * - PostgreSQL parses the whole string before running any of it, so a syntax error in a later
+ *   file stops the earlier ones too: the caller runs them again without it (apply.ts).
  * - Which statement failed: PostgreSQL's `position` is an offset into the whole string; an error
  *   without one (a constraint, a timeout) failed in the part after those that completed,
- *   counted from the server's CommandComplete messages.
- * - The record runs after SET SESSION AUTHORIZATION DEFAULT and RESET ALL (then lock_timeout
+ *   counted from the server's CommandComplete messages — which also tell, as they arrive,
+ *   when each file has committed.
+ * - Each record runs after SET SESSION AUTHORIZATION DEFAULT and RESET ALL (then lock_timeout
  *   again): a file that changed its role or search_path decides neither as whom nor where it is
- *   recorded.
+ *   recorded. Its duration is the server's time since the string arrived less what the files
+ *   before it in the string recorded (`History.spentSql`).
  * A file it cannot keep them for runs statement by statement (see `batchable`).
  */
+import type { MigrationFile } from './files.js';
+import type { History } from './history.js';
 import type { PgError } from './migration-error.js';
 import type { Session } from './queryable.js';
-import type { Statement } from './split-sql.js';
+import { type Statement, splitSql } from './split-sql.js';
 
 /** One statement of the query string, where it starts in it, and what it is. */
 export interface Part {
   sql: string;
   offset: number;
+  /** Which of the string's files it belongs to (0-based). */
+  file: number;
   /** The file's statement this part is. */
   statement?: Statement;
   /** Part of recording the file (the reset before the record, the record, COMMIT). */
   record?: true;
+  /** The file's COMMIT: once it completes, the file is applied. */
+  commit?: true;
 }
 
 export interface Batch {
@@ -57,39 +70,92 @@ export function batchable(noTransaction: boolean, statements: Statement[]): bool
   return !noTransaction && !statements.some((s) => s.open || TRANSACTION_CONTROL.test(s.sql));
 }
 
-export interface BatchInput {
+/** At most this many files, or this much SQL, in one query string. */
+const GROUP_FILES = 100;
+const GROUP_CHARS = 1 << 20;
+
+/** A pending file and its statements. */
+export interface Prepared {
+  file: MigrationFile;
+  statements: Statement[];
+}
+
+export const metaCommand = (p: Prepared) => p.statements.find((statement) => statement.sql.startsWith('\\'));
+/** Whether a file can share a query string with others. */
+export const joins = (p: Prepared) => batchable(p.file.noTransaction, p.statements) && !metaCommand(p);
+
+/**
+ * The pending files in the order they run, consecutive files one query string can take
+ * together (a history that can tell each file's duration apart: `spentSql`), the others alone.
+ */
+export function groups(files: MigrationFile[], history: History): Prepared[][] {
+  const out: Prepared[][] = [];
+  let group: Prepared[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (group.length) out.push(group);
+    group = [];
+    chars = 0;
+  };
+  for (const file of files) {
+    const prepared = { file, statements: splitSql(file.sql) };
+    if (!history.spentSql || !joins(prepared)) {
+      flush();
+      out.push([prepared]);
+      continue;
+    }
+    if (group.length >= GROUP_FILES || (group.length && chars + file.sql.length > GROUP_CHARS)) flush();
+    group.push(prepared);
+    chars += file.sql.length;
+  }
+  flush();
+  return out;
+}
+
+/** One file of the string. */
+export interface BatchFile {
   /** The reset, the timeouts and BEGIN. */
   prefix: string[];
   statements: Statement[];
-  /** What is left of the run's deadline when the string is sent. */
-  remainingMs: number;
-  /** The reset before the record, the record, COMMIT. */
+  /** The reset before the record, the record; COMMIT is added. */
   record: string[];
 }
 
-export function buildBatch(input: BatchInput): Batch {
+/** The files' parts in one string; `remainingMs`: what is left of the run's deadline when it is sent. */
+export function buildBatch(files: BatchFile[], remainingMs: number): Batch {
   const parts: Part[] = [];
   let text = '';
-  const add = (sql: string, extra: Pick<Part, 'statement' | 'record'> = {}) => {
+  const add = (sql: string, extra: Omit<Part, 'sql' | 'offset'>) => {
     parts.push({ sql, offset: text.length, ...extra });
     // A statement of the file ends with its own `;` (not in a comment: splitSql saw to that)
     // unless it is the last one; the newline ends a trailing -- comment.
     text += sql.endsWith(';') ? `${sql}\n` : `${sql}\n;\n`;
   };
-  for (const sql of input.prefix) add(sql);
-  input.statements.forEach((statement, index) => {
-    if (index > 0) add(timeoutLeft(input.remainingMs));
-    add(statement.sql, { statement });
+  files.forEach((input, file) => {
+    for (const sql of input.prefix) add(sql, { file });
+    input.statements.forEach((statement, index) => {
+      if (index > 0) add(timeoutLeft(remainingMs), { file });
+      add(statement.sql, { file, statement });
+    });
+    for (const sql of input.record) add(sql, { file, record: true });
+    add('COMMIT', { file, record: true, commit: true });
   });
-  for (const sql of input.record) add(sql, { record: true });
   return { text, parts };
 }
 
-/** Runs a query string; on error, how many of its statements completed before it. */
-export async function runCounted(db: Session, text: string): Promise<{ completed: number; error?: PgError }> {
+/**
+ * Runs a query string; on error, how many of its statements completed before it.
+ * `onComplete` hears of each statement as the server reports it done, with the count so far.
+ */
+export async function runCounted(
+  db: Session,
+  text: string,
+  onComplete: (completed: number) => void = () => undefined,
+): Promise<{ completed: number; error?: PgError }> {
   let completed = 0;
   const count = () => {
     completed++;
+    onComplete(completed);
   };
   db.connection.on('commandComplete', count);
   try {
@@ -102,11 +168,15 @@ export async function runCounted(db: Session, text: string): Promise<{ completed
   }
 }
 
-export type Located = { statement: Statement; index: number; error: PgError } | { record: true };
+export type Located =
+  | { file: number; statement: Statement; index: number; error: PgError }
+  /** The file's record failed, or its COMMIT (`commit`). */
+  | { file: number; record: true; commit?: true };
 
 /**
- * The file's statement an error belongs to, the error's position made relative to it; or
- * the record. A failing part of the batch's own before a statement counts as that statement's.
+ * The file and statement an error belongs to, the error's position made relative to it; or
+ * that file's record. A failing part of the batch's own before a statement counts as that
+ * statement's.
  */
 export function locate(batch: Batch, error: PgError, completed: number): Located {
   const { parts } = batch;
@@ -114,14 +184,16 @@ export function locate(batch: Batch, error: PgError, completed: number): Located
   let index = at === undefined ? completed : parts.findLastIndex((p) => p.offset <= at);
   index = Math.min(Math.max(index, 0), parts.length - 1);
   const part = parts[index] as Part;
-  if (part.record) return { record: true };
-  const own = part.statement ? index : parts.findIndex((p, i) => i > index && p.statement);
-  if (own === -1) return { record: true };
+  const { file } = part;
+  if (part.record) return part.commit ? { file, record: true, commit: true } : { file, record: true };
+  const own = part.statement ? index : parts.findIndex((p, i) => i > index && p.file === file && p.statement);
+  if (own === -1) return { file, record: true };
   const statement = (parts[own] as Part).statement as Statement;
   const position = part.statement && at !== undefined ? String(at - part.offset + 1) : undefined;
   return {
+    file,
     statement,
-    index: parts.slice(0, own).filter((p) => p.statement).length,
+    index: parts.slice(0, own).filter((p) => p.statement && p.file === file).length,
     // Not spread: an Error's message is not enumerable.
     error: {
       message: error.message,

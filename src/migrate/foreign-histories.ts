@@ -51,6 +51,7 @@ export async function golangHistory(db: Queryable, table: TableName, files: Migr
         '(the last version applied; no checksums).',
     ],
     recordSql: (file) => versionSql(file, false),
+    spentSql: () => '0',
     beforeNoTransaction: async (db, file) => {
       await db.query(versionSql(file, true).join(';\n'));
     },
@@ -73,7 +74,10 @@ export async function nodePgMigrateHistory(db: Queryable, table: TableName): Pro
     prepare: async () => [
       `${table.sql} is node-pg-migrate's table: it is continued in node-pg-migrate's format (no checksums).`,
     ],
-    recordSql: (file) => [`INSERT INTO ${table.sql} (name, run_on) VALUES (${sqlLiteral(file.version)}, now())`],
+    recordSql: (file) => [
+      `INSERT INTO ${table.sql} (name, run_on) VALUES (${sqlLiteral(file.version)}, pg_catalog.clock_timestamp())`,
+    ],
+    spentSql: () => '0',
   };
 }
 

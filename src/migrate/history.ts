@@ -34,6 +34,12 @@ export interface History {
    * expression: a number, or the server's own measure of the file's statements.
    */
   recordSql(file: MigrationFile, durationMs: string): string[];
+  /**
+   * SQL for the milliseconds recorded for `files`, recorded earlier in the same query string
+   * (batch.ts subtracts it to tell each file's own duration); '0' where none is recorded.
+   * Without it, each file is sent on its own.
+   */
+  spentSql?(files: MigrationFile[]): string;
   /** golang-migrate marks a version dirty before a migration that runs outside a transaction. */
   beforeNoTransaction?(db: Queryable, file: MigrationFile): Promise<void>;
 }
@@ -180,8 +186,12 @@ function kitHistory(
         ? [`INSERT INTO ${table.sql} (version) VALUES (${version})`]
         : [
             `INSERT INTO ${table.sql} (version, applied_at, checksum, duration_ms) ` +
-              `VALUES (${version}, now(), ${sqlLiteral(file.checksum)}, ${durationMs})`,
+              `VALUES (${version}, pg_catalog.clock_timestamp(), ${sqlLiteral(file.checksum)}, ${durationMs})`,
           ];
     },
+    spentSql: (files) =>
+      dbmate
+        ? '0'
+        : `(SELECT coalesce(sum(duration_ms), 0) FROM ${table.sql} WHERE version IN (${files.map((f) => sqlLiteral(keyFor(f))).join(', ')}))::integer`,
   };
 }

@@ -8,14 +8,16 @@
  * parse, and the runner needs no psql of the server's version for `tool: sql`. The
  * statements are split the way psql splits them (split-sql.ts), so a file behaves as
  * under `psql -1 -f`; a file that runs in a transaction still reaches the server as one query
- * string with its record and COMMIT (batch.ts): one round trip per file.
+ * string with its record and COMMIT, consecutive files together (batch.ts): one round trip for
+ * up to 100 files.
  *
  * Order of a run: lock → read the history (no change) → decide (refuse changed files, other
  * tools' tables it cannot continue, out-of-order files if asked) → only then write.
  */
 import { KitError } from '../lib/errors.js';
 import { formatDuration } from '../lib/duration.js';
-import { applyFile } from './apply.js';
+import { applyFiles, type Progress } from './apply.js';
+import { groups } from './batch.js';
 import { type BlockerWatch, noWatch } from './blockers.js';
 import type { MigrationFile } from './files.js';
 import { type HistoryTool, openHistory } from './history.js';
@@ -130,17 +132,22 @@ export async function migrate(
       now: deps.now,
       applied,
     };
-    for (const file of pending) {
-      const started = deps.now();
-      deps.log(
-        `Applying ${file.name}${file.noTransaction ? ' (outside a transaction)' : ''}` +
-          (file.downFile ? ` (${file.downFile} is its down migration: not run)` : ''),
-      );
-      await applyFile(ctx, file);
-      const durationMs = deps.now() - started;
-      applied.push({ version: file.version, file: file.file, durationMs });
-      deps.log(`Applied ${file.name} in ${formatDuration(durationMs)}`);
-    }
+    let current: MigrationFile | undefined;
+    const progress: Progress = {
+      start(file) {
+        if (file === current) return;
+        current = file;
+        deps.log(
+          `Applying ${file.name}${file.noTransaction ? ' (outside a transaction)' : ''}` +
+            (file.downFile ? ` (${file.downFile} is its down migration: not run)` : ''),
+        );
+      },
+      done(file, durationMs) {
+        applied.push({ version: file.version, file: file.file, durationMs });
+        deps.log(`Applied ${file.name} in ${formatDuration(durationMs)}`);
+      },
+    };
+    for (const group of groups(pending, history)) await applyFiles(ctx, group, progress);
     return { ...base, applied, pending: [], notes };
   } finally {
     if (!options.dryRun) {

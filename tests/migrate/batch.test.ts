@@ -188,7 +188,7 @@ describe('the pieces, without a server', () => {
 
   test('locate: by position (counting characters, not UTF-16 units), else by completed statements', () => {
     const statements = splitSql("SELECT '😀';\nSELECT 2 -- no semicolon");
-    const batch = buildBatch({ prefix: ['BEGIN'], statements, remainingMs: 1000, record: ['INSERT x', 'COMMIT'] });
+    const batch = buildBatch([{ prefix: ['BEGIN'], statements, record: ['INSERT x'] }], 1000);
     expect(batch.text).toContain("SELECT '😀';\nSELECT pg_catalog.set_config('statement_timeout'");
     expect(batch.text).toContain('SELECT 2 -- no semicolon\n;\nINSERT x\n;\nCOMMIT\n;\n');
     // "2" in the second statement: its offset in the text, counted in characters, 1-based.
@@ -205,6 +205,6 @@ describe('the pieces, without a server', () => {
     });
     // A failing timeout part counts as the statement it prepares; the record parts as the record.
     expect(locate(batch, { message: 'x' }, 2)).toMatchObject({ statement: statements[1] });
-    expect(locate(batch, { message: 'x' }, 4)).toEqual({ record: true });
+    expect(locate(batch, { message: 'x' }, 4)).toEqual({ file: 0, record: true });
   });
 });

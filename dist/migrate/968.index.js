@@ -1,5 +1,5 @@
-export const id = 983;
-export const ids = [983];
+export const id = 968;
+export const ids = [968];
 export const modules = {
 
 /***/ 6537:
@@ -406,7 +406,7 @@ function lintMarkdown(linter) {
 
 /***/ }),
 
-/***/ 983:
+/***/ 3968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -522,102 +522,6 @@ const noWatch = {
     start: () => ({ stop: async () => [] }),
     close: async () => undefined,
 };
-
-;// CONCATENATED MODULE: ../../migrate/batch.ts
-/** The server's time since it received the query string, in ms (what the record says the file took). */
-const ELAPSED_MS = '(extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.statement_timestamp()) * 1000)';
-/** Sets statement_timeout to what is left of `remainingMs`, counted from when the server received the string. */
-const timeoutLeft = (remainingMs) => `SELECT pg_catalog.set_config('statement_timeout', greatest(1, ${Math.round(remainingMs)} - ${ELAPSED_MS})::bigint::text, false)`;
-const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTION|PREPARE\s+TRANSACTION)\b/i;
-/**
- * Whether a file can run as one query string: in a transaction, without transaction control
- * of its own (its COMMIT would end the transaction the record belongs to), and not ending
- * inside a string or comment (which would take in what the batch adds after it).
- */
-function batchable(noTransaction, statements) {
-    return !noTransaction && !statements.some((s) => s.open || TRANSACTION_CONTROL.test(s.sql));
-}
-function buildBatch(input) {
-    const parts = [];
-    let text = '';
-    const add = (sql, extra = {}) => {
-        parts.push({ sql, offset: text.length, ...extra });
-        // A statement of the file ends with its own `;` (not in a comment: splitSql saw to that)
-        // unless it is the last one; the newline ends a trailing -- comment.
-        text += sql.endsWith(';') ? `${sql}\n` : `${sql}\n;\n`;
-    };
-    for (const sql of input.prefix)
-        add(sql);
-    input.statements.forEach((statement, index) => {
-        if (index > 0)
-            add(timeoutLeft(input.remainingMs));
-        add(statement.sql, { statement });
-    });
-    for (const sql of input.record)
-        add(sql, { record: true });
-    return { text, parts };
-}
-/** Runs a query string; on error, how many of its statements completed before it. */
-async function runCounted(db, text) {
-    let completed = 0;
-    const count = () => {
-        completed++;
-    };
-    db.connection.on('commandComplete', count);
-    try {
-        await db.query(text);
-        return { completed };
-    }
-    catch (error) {
-        return { completed, error: error };
-    }
-    finally {
-        db.connection.removeListener('commandComplete', count);
-    }
-}
-/**
- * The file's statement an error belongs to, the error's position made relative to it; or
- * the record. A failing part of the batch's own before a statement counts as that statement's.
- */
-function locate(batch, error, completed) {
-    const { parts } = batch;
-    const at = error.position ? unitOffset(batch.text, Number(error.position)) : undefined;
-    let index = at === undefined ? completed : parts.findLastIndex((p) => p.offset <= at);
-    index = Math.min(Math.max(index, 0), parts.length - 1);
-    const part = parts[index];
-    if (part.record)
-        return { record: true };
-    const own = part.statement ? index : parts.findIndex((p, i) => i > index && p.statement);
-    if (own === -1)
-        return { record: true };
-    const statement = parts[own].statement;
-    const position = part.statement && at !== undefined ? String(at - part.offset + 1) : undefined;
-    return {
-        statement,
-        index: parts.slice(0, own).filter((p) => p.statement).length,
-        // Not spread: an Error's message is not enumerable.
-        error: {
-            message: error.message,
-            code: error.code,
-            detail: error.detail,
-            hint: error.hint,
-            where: error.where,
-            position,
-        },
-    };
-}
-/** PostgreSQL's 1-based position counts characters; the JS offset of that character counts UTF-16 units. */
-function unitOffset(text, position) {
-    let units = 0;
-    let characters = 1;
-    for (const character of text) {
-        if (characters >= position)
-            break;
-        units += character.length;
-        characters++;
-    }
-    return units;
-}
 
 ;// CONCATENATED MODULE: ../../migrate/split-sql.ts
 function splitSql(text) {
@@ -756,6 +660,149 @@ function lineAt(text, offset) {
     return line;
 }
 
+;// CONCATENATED MODULE: ../../migrate/batch.ts
+
+/** The server's time since it received the query string, in ms (what the record says the file took). */
+const ELAPSED_MS = '(extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.statement_timestamp()) * 1000)';
+/** Sets statement_timeout to what is left of `remainingMs`, counted from when the server received the string. */
+const timeoutLeft = (remainingMs) => `SELECT pg_catalog.set_config('statement_timeout', greatest(1, ${Math.round(remainingMs)} - ${ELAPSED_MS})::bigint::text, false)`;
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTION|PREPARE\s+TRANSACTION)\b/i;
+/**
+ * Whether a file can run as one query string: in a transaction, without transaction control
+ * of its own (its COMMIT would end the transaction the record belongs to), and not ending
+ * inside a string or comment (which would take in what the batch adds after it).
+ */
+function batchable(noTransaction, statements) {
+    return !noTransaction && !statements.some((s) => s.open || TRANSACTION_CONTROL.test(s.sql));
+}
+/** At most this many files, or this much SQL, in one query string. */
+const GROUP_FILES = 100;
+const GROUP_CHARS = 1 << 20;
+const metaCommand = (p) => p.statements.find((statement) => statement.sql.startsWith('\\'));
+/** Whether a file can share a query string with others. */
+const joins = (p) => batchable(p.file.noTransaction, p.statements) && !metaCommand(p);
+/**
+ * The pending files in the order they run, consecutive files one query string can take
+ * together (a history that can tell each file's duration apart: `spentSql`), the others alone.
+ */
+function groups(files, history) {
+    const out = [];
+    let group = [];
+    let chars = 0;
+    const flush = () => {
+        if (group.length)
+            out.push(group);
+        group = [];
+        chars = 0;
+    };
+    for (const file of files) {
+        const prepared = { file, statements: splitSql(file.sql) };
+        if (!history.spentSql || !joins(prepared)) {
+            flush();
+            out.push([prepared]);
+            continue;
+        }
+        if (group.length >= GROUP_FILES || (group.length && chars + file.sql.length > GROUP_CHARS))
+            flush();
+        group.push(prepared);
+        chars += file.sql.length;
+    }
+    flush();
+    return out;
+}
+/** The files' parts in one string; `remainingMs`: what is left of the run's deadline when it is sent. */
+function buildBatch(files, remainingMs) {
+    const parts = [];
+    let text = '';
+    const add = (sql, extra) => {
+        parts.push({ sql, offset: text.length, ...extra });
+        // A statement of the file ends with its own `;` (not in a comment: splitSql saw to that)
+        // unless it is the last one; the newline ends a trailing -- comment.
+        text += sql.endsWith(';') ? `${sql}\n` : `${sql}\n;\n`;
+    };
+    files.forEach((input, file) => {
+        for (const sql of input.prefix)
+            add(sql, { file });
+        input.statements.forEach((statement, index) => {
+            if (index > 0)
+                add(timeoutLeft(remainingMs), { file });
+            add(statement.sql, { file, statement });
+        });
+        for (const sql of input.record)
+            add(sql, { file, record: true });
+        add('COMMIT', { file, record: true, commit: true });
+    });
+    return { text, parts };
+}
+/**
+ * Runs a query string; on error, how many of its statements completed before it.
+ * `onComplete` hears of each statement as the server reports it done, with the count so far.
+ */
+async function runCounted(db, text, onComplete = () => undefined) {
+    let completed = 0;
+    const count = () => {
+        completed++;
+        onComplete(completed);
+    };
+    db.connection.on('commandComplete', count);
+    try {
+        await db.query(text);
+        return { completed };
+    }
+    catch (error) {
+        return { completed, error: error };
+    }
+    finally {
+        db.connection.removeListener('commandComplete', count);
+    }
+}
+/**
+ * The file and statement an error belongs to, the error's position made relative to it; or
+ * that file's record. A failing part of the batch's own before a statement counts as that
+ * statement's.
+ */
+function locate(batch, error, completed) {
+    const { parts } = batch;
+    const at = error.position ? unitOffset(batch.text, Number(error.position)) : undefined;
+    let index = at === undefined ? completed : parts.findLastIndex((p) => p.offset <= at);
+    index = Math.min(Math.max(index, 0), parts.length - 1);
+    const part = parts[index];
+    const { file } = part;
+    if (part.record)
+        return part.commit ? { file, record: true, commit: true } : { file, record: true };
+    const own = part.statement ? index : parts.findIndex((p, i) => i > index && p.file === file && p.statement);
+    if (own === -1)
+        return { file, record: true };
+    const statement = parts[own].statement;
+    const position = part.statement && at !== undefined ? String(at - part.offset + 1) : undefined;
+    return {
+        file,
+        statement,
+        index: parts.slice(0, own).filter((p) => p.statement && p.file === file).length,
+        // Not spread: an Error's message is not enumerable.
+        error: {
+            message: error.message,
+            code: error.code,
+            detail: error.detail,
+            hint: error.hint,
+            where: error.where,
+            position,
+        },
+    };
+}
+/** PostgreSQL's 1-based position counts characters; the JS offset of that character counts UTF-16 units. */
+function unitOffset(text, position) {
+    let units = 0;
+    let characters = 1;
+    for (const character of text) {
+        if (characters >= position)
+            break;
+        units += character.length;
+        characters++;
+    }
+    return units;
+}
+
 ;// CONCATENATED MODULE: ../../migrate/migration-error.ts
 
 
@@ -818,6 +865,25 @@ function failure(ctx) {
     return new MigrationError(parts.join('\n'), file.file, line, column, applied, cleanup);
 }
 
+;// CONCATENATED MODULE: ../../migrate/invalid-indexes.ts
+/** INVALID indexes in the database, schema-qualified. */
+async function invalidIndexes(db) {
+    const result = await db.query(`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE NOT i.indisvalid ORDER BY 1`);
+    return result.rows.map((r) => r.name);
+}
+const newlyInvalid = (before, after) => after.filter((index) => !before.includes(index));
+const unqualified = (index) => index.split('.').pop().replace(/"/g, '').toLowerCase();
+/** Names of the indexes a file creates concurrently. */
+function indexNames(sql) {
+    const names = new Set();
+    const pattern = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/gi;
+    for (const match of sql.matchAll(pattern))
+        names.add(unqualified(match[1]));
+    return names;
+}
+
 ;// CONCATENATED MODULE: ../../migrate/apply.ts
 /**
  * Applies one migration file on the run's session and records it:
@@ -828,8 +894,8 @@ function failure(ctx) {
  * - psql meta-commands refused before any of it runs;
  * - recorded as the session's own user, wherever the file left its role and search_path;
  * - a file run outside a transaction is not recorded while an index it builds is INVALID.
- * A file that runs in a transaction goes to PostgreSQL as one query string (batch.ts) when it
- * can; others, statement by statement.
+ * Files that run in a transaction go to PostgreSQL as one query string (batch.ts) when they
+ * can, consecutive ones together (`groups`); others, statement by statement.
  */
 
 
@@ -851,16 +917,25 @@ const RESET_ROLE = ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ALL'];
 /** Re-sets statement_timeout after this long, so the run's deadline holds within a second. */
 const REFRESH_MS = 1000;
 const ms = (value) => Math.max(1, Math.round(value));
-/** The reset, both timeouts and (in a transaction) BEGIN, which turns the reset's implicit transaction into the file's. */
-const setup = (ctx, remainingMs, begin) => [
+/**
+ * The reset, both timeouts and (in a transaction) BEGIN, which turns the reset's implicit
+ * transaction into the file's. A file after the first in a query string has its timeout
+ * computed by the server (batch.ts).
+ */
+const setup = (ctx, remainingMs, begin, first = true) => [
     ...CLEAN_SESSION,
     `SET lock_timeout = ${ms(ctx.lockTimeoutMs)}`,
-    `SET statement_timeout = ${ms(remainingMs)}`,
+    first ? `SET statement_timeout = ${ms(remainingMs)}` : timeoutLeft(remainingMs),
     ...(begin ? ['BEGIN'] : []),
 ];
-async function applyFile(ctx, file) {
-    const statements = splitSql(file.sql);
-    const meta = statements.find((statement) => statement.sql.startsWith('\\'));
+/** Applies a group from `groups`, telling `progress` of each file. */
+async function applyFiles(ctx, group, progress) {
+    const only = group.length === 1 ? group[0] : undefined;
+    if (!only || joins(only))
+        return applyInOne(ctx, group, progress);
+    const { file, statements } = only;
+    progress.start(file);
+    const meta = metaCommand(only);
     if (meta)
         throw failure({
             file,
@@ -869,36 +944,67 @@ async function applyFile(ctx, file) {
             applied: ctx.applied,
             statementsDone: 0,
         });
-    if (batchable(file.noTransaction, statements))
-        await applyInOne(ctx, file, statements);
-    else
-        await applyEach(ctx, file, statements);
+    const started = ctx.now();
+    await applyEach(ctx, file, statements);
+    progress.done(file, ctx.now() - started);
 }
-/** The whole file, its record and COMMIT in one round trip. */
-async function applyInOne(ctx, file, statements) {
-    const remaining = ctx.deadline - ctx.now();
+/** The files, their records and COMMITs in one round trip. */
+async function applyInOne(ctx, group, progress) {
+    const first = group[0];
+    progress.start(first.file);
+    let since = ctx.now();
+    const remaining = ctx.deadline - since;
     if (remaining <= 0)
         throw failure({
-            file,
-            statement: statements[0] ?? { sql: '', offset: 0, line: 1 },
+            file: first.file,
+            statement: first.statements[0] ?? { sql: '', offset: 0, line: 1 },
             error: { message: 'timeout' },
             applied: ctx.applied,
             statementsDone: 0,
             explanation: ranOut(ctx),
         });
-    const batch = buildBatch({
-        prefix: setup(ctx, remaining, true),
+    const batch = buildBatch(group.map(({ file, statements }, k) => ({
+        prefix: setup(ctx, remaining, true, k === 0),
         statements,
-        remainingMs: remaining,
-        record: [...beforeRecord(ctx), ...ctx.history.recordSql(file, `${ELAPSED_MS}::integer`), 'COMMIT'],
-    });
+        record: [...beforeRecord(ctx), ...ctx.history.recordSql(file, durationSql(ctx.history, group.slice(0, k)))],
+    })), remaining);
+    let committed = 0;
+    const onComplete = (count) => {
+        if (!batch.parts[count - 1]?.commit)
+            return;
+        const now = ctx.now();
+        progress.done(group[committed].file, now - since);
+        since = now;
+        committed++;
+        const next = group[committed];
+        if (next)
+            progress.start(next.file);
+    };
     const watching = ctx.watch.start(ctx.pid);
-    const { completed, error } = await runCounted(ctx.db, batch.text);
+    const { completed, error } = await runCounted(ctx.db, batch.text, onComplete);
     const blockers = await watching.stop();
     if (!error)
         return;
     await ctx.db.query('ROLLBACK').catch(() => undefined);
     const found = locate(batch, error, completed);
+    if (found.file > committed) {
+        // A syntax error in a later file: PostgreSQL parsed the whole string and ran none of it.
+        // The files before it run again without it; then it fails first in its own string.
+        await applyInOne(ctx, group.slice(committed, found.file), progress);
+        await applyInOne(ctx, group.slice(found.file), progress);
+        return;
+    }
+    const { file, statements } = group[found.file];
+    const last = statements[statements.length - 1];
+    if ('record' in found && found.commit && last)
+        throw failure({
+            file,
+            statement: last,
+            error,
+            applied: ctx.applied,
+            statementsDone: statements.length,
+            explanation: `${error.message}, at COMMIT (deferred constraints and triggers are checked then)`,
+        });
     if ('record' in found)
         throw recordFailed(ctx, file, error);
     throw failure({
@@ -910,6 +1016,10 @@ async function applyInOne(ctx, file, statements) {
         explanation: explain(found.error, ctx, blockers),
     });
 }
+/** A file's duration for its record: the server's time since the string arrived, less the files' before it. */
+const durationSql = (history, before) => before.length && history.spentSql
+    ? `greatest(0, (${ELAPSED_MS})::integer - ${history.spentSql(before.map((p) => p.file))})`
+    : `${ELAPSED_MS}::integer`;
 /** Statement by statement: outside a transaction, or a file batch.ts cannot take. */
 async function applyEach(ctx, file, statements) {
     const { db } = ctx;
@@ -1004,23 +1114,6 @@ function explain(error, ctx, blockers) {
     if (error.code === '57014' && /statement timeout/i.test(error.message))
         return `did not finish within timeout (${(0,duration/* formatDuration */.a)(ctx.timeoutMs)}) and was cancelled by PostgreSQL`;
     return undefined;
-}
-/** INVALID indexes in the database, schema-qualified. */
-async function invalidIndexes(db) {
-    const result = await db.query(`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i
-       JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE NOT i.indisvalid ORDER BY 1`);
-    return result.rows.map((r) => r.name);
-}
-const newlyInvalid = (before, after) => after.filter((index) => !before.includes(index));
-const unqualified = (index) => index.split('.').pop().replace(/"/g, '').toLowerCase();
-/** Names of the indexes a file creates concurrently. */
-function indexNames(sql) {
-    const names = new Set();
-    const pattern = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/gi;
-    for (const match of sql.matchAll(pattern))
-        names.add(unqualified(match[1]));
-    return names;
 }
 
 
@@ -1204,6 +1297,7 @@ async function golangHistory(db, table, files) {
                 '(the last version applied; no checksums).',
         ],
         recordSql: (file) => versionSql(file, false),
+        spentSql: () => '0',
         beforeNoTransaction: async (db, file) => {
             await db.query(versionSql(file, true).join(';\n'));
         },
@@ -1225,7 +1319,10 @@ async function nodePgMigrateHistory(db, table) {
         prepare: async () => [
             `${table.sql} is node-pg-migrate's table: it is continued in node-pg-migrate's format (no checksums).`,
         ],
-        recordSql: (file) => [`INSERT INTO ${table.sql} (name, run_on) VALUES (${sqlLiteral(file.version)}, now())`],
+        recordSql: (file) => [
+            `INSERT INTO ${table.sql} (name, run_on) VALUES (${sqlLiteral(file.version)}, pg_catalog.clock_timestamp())`,
+        ],
+        spentSql: () => '0',
     };
 }
 /**
@@ -1424,9 +1521,12 @@ function kitHistory(table, rows, dbmate) {
                 ? [`INSERT INTO ${table.sql} (version) VALUES (${version})`]
                 : [
                     `INSERT INTO ${table.sql} (version, applied_at, checksum, duration_ms) ` +
-                        `VALUES (${version}, now(), ${sqlLiteral(file.checksum)}, ${durationMs})`,
+                        `VALUES (${version}, pg_catalog.clock_timestamp(), ${sqlLiteral(file.checksum)}, ${durationMs})`,
                 ];
         },
+        spentSql: (files) => dbmate
+            ? '0'
+            : `(SELECT coalesce(sum(duration_ms), 0) FROM ${table.sql} WHERE version IN (${files.map((f) => sqlLiteral(keyFor(f))).join(', ')}))::integer`,
     };
 }
 
@@ -1490,11 +1590,13 @@ async function releaseLock(db, table) {
  * parse, and the runner needs no psql of the server's version for `tool: sql`. The
  * statements are split the way psql splits them (split-sql.ts), so a file behaves as
  * under `psql -1 -f`; a file that runs in a transaction still reaches the server as one query
- * string with its record and COMMIT (batch.ts): one round trip per file.
+ * string with its record and COMMIT, consecutive files together (batch.ts): one round trip for
+ * up to 100 files.
  *
  * Order of a run: lock → read the history (no change) → decide (refuse changed files, other
  * tools' tables it cannot continue, out-of-order files if asked) → only then write.
  */
+
 
 
 
@@ -1561,15 +1663,22 @@ async function migrate(db, files, options, deps) {
             now: deps.now,
             applied,
         };
-        for (const file of pending) {
-            const started = deps.now();
-            deps.log(`Applying ${file.name}${file.noTransaction ? ' (outside a transaction)' : ''}` +
-                (file.downFile ? ` (${file.downFile} is its down migration: not run)` : ''));
-            await applyFile(ctx, file);
-            const durationMs = deps.now() - started;
-            applied.push({ version: file.version, file: file.file, durationMs });
-            deps.log(`Applied ${file.name} in ${(0,duration/* formatDuration */.a)(durationMs)}`);
-        }
+        let current;
+        const progress = {
+            start(file) {
+                if (file === current)
+                    return;
+                current = file;
+                deps.log(`Applying ${file.name}${file.noTransaction ? ' (outside a transaction)' : ''}` +
+                    (file.downFile ? ` (${file.downFile} is its down migration: not run)` : ''));
+            },
+            done(file, durationMs) {
+                applied.push({ version: file.version, file: file.file, durationMs });
+                deps.log(`Applied ${file.name} in ${(0,duration/* formatDuration */.a)(durationMs)}`);
+            },
+        };
+        for (const group of groups(pending, history))
+            await applyFiles(ctx, group, progress);
         return { ...base, applied, pending: [], notes };
     }
     finally {
