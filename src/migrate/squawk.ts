@@ -9,7 +9,7 @@
  * squawk's own `-- squawk-ignore <rule>` comments acknowledge a finding in the file.
  * npm-install and lib/exec are imported when used: migrate with lint: off loads neither.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,31 @@ export const squawkCli: CliTool = {
       log,
     ),
 };
+
+/**
+ * The platform binary behind squawk-cli's node launcher (js/bin/squawk, which resolves
+ * @squawk-cli/<platform>-<arch>/bin/squawk and spawns it: squawk-cli js/index.js), so a lint
+ * starts one process, not node and then squawk (~45 ms less). Anything else is returned as is.
+ */
+export function nativeSquawk(command: string): string {
+  let real: string;
+  try {
+    real = realpathSync(command);
+  } catch {
+    return command;
+  }
+  const launcher = path.join('squawk-cli', 'js', 'bin', 'squawk');
+  if (!real.endsWith(path.sep + launcher)) return command;
+  const modules = real.slice(0, -launcher.length);
+  const binary = path.join(
+    modules,
+    '@squawk-cli',
+    `${process.platform}-${process.arch}`,
+    'bin',
+    process.platform === 'win32' ? 'squawk.exe' : 'squawk',
+  );
+  return existsSync(binary) ? binary : command;
+}
 
 export interface LintInput {
   /** Path shown in findings (relative to the workspace). */
@@ -110,9 +135,13 @@ export async function lintSql(squawk: string, inputs: LintInput[], cwd: string):
         ...byPath.keys(),
       ];
       const result = await runCommand(squawk, args, { cwd, timeoutMs: 120_000 });
+      // squawk prints a JSON array, `[]` when clean, and exits 0, or 1 on findings: nothing
+      // printed, or another exit code (a crash), is no verdict — never "no findings".
       let violations: SquawkViolation[];
       try {
-        violations = JSON.parse(result.stdout || '[]') as SquawkViolation[];
+        if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error('exit code');
+        violations = JSON.parse(result.stdout) as SquawkViolation[];
+        if (!Array.isArray(violations)) throw new Error('not a list');
       } catch {
         throw new KitError(
           `squawk did not report (exit ${result.exitCode}): ${(result.stderr || result.stdout).slice(-1000)}`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { KitError, errorMessage } from '../../lib/errors.js';
 import type { MigrationFile } from '../../migrate/files.js';
 import type { PlanSection } from '../../migrate/plan-sections.js';
-import { type Finding, type LintInput, lintSql, ruleUrl, squawkCli } from '../../migrate/squawk.js';
+import { type Finding, type LintInput, lintSql, nativeSquawk, ruleUrl, squawkCli } from '../../migrate/squawk.js';
 import { type AppliedVerdict, verdictOf, withoutIgnores } from '../../migrate/verdict.js';
 
 export type LintMode = 'off' | 'warn' | 'error';
@@ -14,6 +14,14 @@ const MAX_ANNOTATIONS = 50;
 export interface Linter {
   /** Lints the files about to run; with lint: error, refuses (before any change) on findings. */
   review(pending: MigrationFile[]): Promise<void>;
+  /**
+   * lint: warn on a run that applies: lints the files while they run, and holds the report
+   * (annotations, log line) until `settle`. A squawk that fails then is a warning: with warn,
+   * lint never decides whether migrations run.
+   */
+  start(pending: MigrationFile[]): void;
+  /** Waits for what `start` began, then reports it. */
+  settle(): Promise<void>;
   /** Lints files (absolute paths) that a tool will run. */
   reviewFiles(inputs: LintInput[]): Promise<void>;
   /**
@@ -54,6 +62,8 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
     reviewed: 0,
     status: 'off',
     review: async () => undefined,
+    start: () => undefined,
+    settle: async () => undefined,
     reviewFiles: async () => undefined,
     reviewSections: async () => undefined,
   };
@@ -69,14 +79,14 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
     const deps = await runnerInstallDeps(core.info);
     const onPath = await cliOnPath(squawkCli, undefined, deps);
     if (onPath) {
-      squawk = onPath.path;
+      squawk = nativeSquawk(onPath.path);
       linter.status = 'squawk';
       core.info(`Using squawk found on PATH at ${squawk}.`);
       let asked: Promise<string> | undefined;
       versionOnPath = () => (asked ??= pathVersion(squawkCli, squawk, deps).catch(() => 'unknown version'));
     } else {
       const installed = await installCli(squawkCli, undefined, deps);
-      squawk = installed.path;
+      squawk = nativeSquawk(installed.path);
       linter.status = `squawk ${installed.version}`;
     }
   } catch (error) {
@@ -132,7 +142,24 @@ export async function prepareLinter(mode: LintMode, cwd: string, workspace: stri
       const inFile = (findings: Finding[]) => findings.filter((f) => f.file === file);
       return verdictOf(version, inFile(linter.unignored), inFile(linter.findings));
     };
-    report(what, withFile);
+    if (holding) held = () => report(what, withFile);
+    else report(what, withFile);
+  };
+  let holding = false;
+  let held: (() => void) | undefined;
+  let background: Promise<void> | undefined;
+  linter.start = (pending) => {
+    holding = true;
+    background = linter.review(pending).catch((error) => {
+      linter.status = `failed (${errorMessage(error)})`;
+      core.warning(`Lint failed: ${errorMessage(error)}. With lint: warn the migrations ran without it.`);
+    });
+  };
+  linter.settle = async () => {
+    await background;
+    holding = false;
+    held?.();
+    held = undefined;
   };
   linter.reviewFiles = (inputs) =>
     lint(

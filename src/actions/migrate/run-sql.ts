@@ -47,12 +47,15 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
           watch,
           review: async (pending) => {
             if (inputs.approvedMigrations) checkApproved(pending, inputs.approvedMigrations, workspace);
-            await linter.review(pending);
+            // lint: warn only reports, so squawk runs while the files do (reported after them).
+            if (inputs.lint === 'warn' && !inputs.dryRun) linter.start(pending);
+            else await linter.review(pending);
           },
         },
       ),
     );
   } catch (error) {
+    await linter.settle();
     if (error instanceof MigrationError) {
       setOutputs(spec, {
         applied: error.applied.length,
@@ -76,6 +79,7 @@ export async function runSql(inputs: MigrateInputs, cwd: string, workspace: stri
     await client.end().catch(() => undefined);
   }
 
+  await linter.settle();
   const plan = planMarkdown(result.pending) + lintMarkdown(linter);
   setOutputs(spec, {
     applied: result.applied.length,
