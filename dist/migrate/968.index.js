@@ -274,9 +274,7 @@ function batchable(noTransaction, statements) {
 /** At most this many files, or this much SQL, in one query string. */
 const GROUP_FILES = 100;
 const GROUP_CHARS = 1 << 20;
-const metaCommand = (p) => p.statements.find((statement) => statement.sql.startsWith('\\'));
-/** Whether a file can share a query string with others. */
-const joins = (p) => batchable(p.file.noTransaction, p.statements) && !metaCommand(p);
+const metaCommand = (statements) => statements.find((statement) => statement.sql.startsWith('\\'));
 /**
  * The pending files in the order they run, consecutive files one query string can take
  * together (a history that can tell each file's duration apart: `spentSql`), the others alone.
@@ -292,8 +290,13 @@ function groups(files, history) {
         chars = 0;
     };
     for (const file of files) {
-        const prepared = { file, statements: splitSql(file.sql) };
-        if (!history.spentSql || !joins(prepared)) {
+        const statements = splitSql(file.sql);
+        const prepared = {
+            file,
+            statements,
+            inOne: batchable(file.noTransaction, statements) && !metaCommand(statements),
+        };
+        if (!history.spentSql || !prepared.inOne) {
             flush();
             out.push([prepared]);
             continue;
@@ -527,11 +530,11 @@ const setup = (ctx, remainingMs, begin, first = true) => [
 /** Applies a group from `groups`, telling `progress` of each file. */
 async function applyFiles(ctx, group, progress) {
     const only = group.length === 1 ? group[0] : undefined;
-    if (!only || joins(only))
+    if (!only || only.inOne)
         return applyInOne(ctx, group, progress);
     const { file, statements } = only;
     progress.start(file);
-    const meta = metaCommand(only);
+    const meta = metaCommand(statements);
     if (meta)
         throw failure({
             file,

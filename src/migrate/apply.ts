@@ -12,7 +12,7 @@
  */
 import { KitError } from '../lib/errors.js';
 import { formatDuration } from '../lib/duration.js';
-import { ELAPSED_MS, type Prepared, buildBatch, joins, locate, metaCommand, runCounted, timeoutLeft } from './batch.js';
+import { ELAPSED_MS, type Prepared, buildBatch, locate, metaCommand, runCounted, timeoutLeft } from './batch.js';
 import type { MigrationFile } from './files.js';
 import type { History } from './history.js';
 import { type AppliedMigration, MigrationError, type PgError, failure } from './migration-error.js';
@@ -75,10 +75,10 @@ const setup = (ctx: ApplyContext, remainingMs: number, begin: boolean, first = t
 /** Applies a group from `groups`, telling `progress` of each file. */
 export async function applyFiles(ctx: ApplyContext, group: Prepared[], progress: Progress): Promise<void> {
   const only = group.length === 1 ? (group[0] as Prepared) : undefined;
-  if (!only || joins(only)) return applyInOne(ctx, group, progress);
+  if (!only || only.inOne) return applyInOne(ctx, group, progress);
   const { file, statements } = only;
   progress.start(file);
-  const meta = metaCommand(only);
+  const meta = metaCommand(statements);
   if (meta)
     throw failure({
       file,

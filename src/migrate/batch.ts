@@ -74,15 +74,14 @@ export function batchable(noTransaction: boolean, statements: Statement[]): bool
 const GROUP_FILES = 100;
 const GROUP_CHARS = 1 << 20;
 
-/** A pending file and its statements. */
+/** A pending file, its statements, and whether it can go in a query string (`batchable`, no psql meta-command). */
 export interface Prepared {
   file: MigrationFile;
   statements: Statement[];
+  inOne: boolean;
 }
 
-export const metaCommand = (p: Prepared) => p.statements.find((statement) => statement.sql.startsWith('\\'));
-/** Whether a file can share a query string with others. */
-export const joins = (p: Prepared) => batchable(p.file.noTransaction, p.statements) && !metaCommand(p);
+export const metaCommand = (statements: Statement[]) => statements.find((statement) => statement.sql.startsWith('\\'));
 
 /**
  * The pending files in the order they run, consecutive files one query string can take
@@ -98,8 +97,13 @@ export function groups(files: MigrationFile[], history: History): Prepared[][] {
     chars = 0;
   };
   for (const file of files) {
-    const prepared = { file, statements: splitSql(file.sql) };
-    if (!history.spentSql || !joins(prepared)) {
+    const statements = splitSql(file.sql);
+    const prepared = {
+      file,
+      statements,
+      inOne: batchable(file.noTransaction, statements) && !metaCommand(statements),
+    };
+    if (!history.spentSql || !prepared.inOne) {
       flush();
       out.push([prepared]);
       continue;
